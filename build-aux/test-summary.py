@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Counts test cases from meson's test log and prints 'N passed, N failed'.
+
+Each test program speaks TAP, so the count is per test case, not per
+program. A program that crashed or timed out before reporting counts as one
+failure of its own.
+"""
+import json
+import re
+import sys
+
+TAP_LINE = re.compile(r'^(not ok|ok)\b(.*)$')
+
+
+def main(path):
+    passed = failed = skipped = 0
+    failures = []
+    with open(path, encoding='utf-8') as log:
+        for raw in log:
+            entry = json.loads(raw)
+            name = entry.get('name', '?')
+            result = entry.get('result', 'ERROR')
+            p = f = s = 0
+            for line in (entry.get('stdo') or entry.get('stdout') or '').splitlines():
+                m = TAP_LINE.match(line.strip())
+                if not m:
+                    continue
+                rest = m.group(2)
+                if '# SKIP' in rest.upper():
+                    s += 1
+                elif m.group(1) == 'ok' or '# TODO' in rest.upper():
+                    p += 1
+                else:
+                    f += 1
+                    failures.append(f'{name}:{rest.strip()}')
+            if result not in ('OK', 'SKIP', 'EXPECTEDFAIL') and f == 0:
+                f = 1
+                failures.append(f'{name}: {result}')
+            if result == 'SKIP' and p == f == s == 0:
+                s = 1
+            passed += p
+            failed += f
+            skipped += s
+    for failure in failures:
+        print(f'FAILED {failure}')
+    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1]))
