@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -56,6 +56,20 @@ typedef struct {
 
 #define ATC_LINE_SETTINGS_DEFAULT ((AtcLineSettings) { 0, 8, ATC_PARITY_NONE, 1, ATC_FLOW_NONE })
 
+/* The rate a link opens at when the address gives none: the factory default
+ * of both the G781 and the M0 (AT+UART). */
+#define ATC_DEFAULT_BAUD 115200
+
+/* Accepted by the address syntax; a port may still refuse a rate. */
+#define ATC_BAUD_MIN 50
+#define ATC_BAUD_MAX 4000000
+
+#define ATC_TYPE_ADDRESS       (atc_address_get_type ())
+#define ATC_TYPE_LINE_SETTINGS (atc_line_settings_get_type ())
+
+GType       atc_address_get_type       (void) G_GNUC_CONST;
+GType       atc_line_settings_get_type (void) G_GNUC_CONST;
+
 AtcAddress *atc_address_parse     (const char        *text,
                                    GError           **error);
 /* Canonical text; the password is left out unless with_secrets. */
@@ -65,6 +79,14 @@ AtcAddress *atc_address_copy      (const AtcAddress  *self);
 void        atc_address_free      (AtcAddress        *self);
 
 const char *atc_parity_to_string  (AtcParity          parity);
+const char *atc_flow_control_to_string (AtcFlowControl flow);
+
+/* "115200 8N1", "9600 7E2 RTS/CTS": how a technician reads line settings. */
+char       *atc_line_settings_to_string (const AtcLineSettings *settings);
+gboolean    atc_line_settings_equal     (const AtcLineSettings *a,
+                                         const AtcLineSettings *b);
+AtcLineSettings *atc_line_settings_copy (const AtcLineSettings *settings);
+void        atc_line_settings_free      (AtcLineSettings       *settings);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtcAddress, atc_address_free)
 
