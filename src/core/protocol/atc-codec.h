@@ -18,6 +18,11 @@ char   *atc_escape_encode       (const char        *text,
                                  GError           **error);
 char   *atc_escape_decode       (const char        *wire,
                                  AtcEscape          escape);
+/* atc_escape_encode() with the parameter's style, refusing bytes >= 0x80
+ * where the parameter is ASCII-only. Messages never quote the value. */
+char   *atc_escape_encode_param (const AtcParam    *param,
+                                 const char        *text,
+                                 GError           **error);
 
 /* REGDT / HEARTDT payloads: bytes <-> upper-case hex digits. */
 char   *atc_hex_encode          (const guint8      *data,
