@@ -30,6 +30,7 @@ const char      *atc_log_entry_get_text      (AtcLogEntry *self);
 #define ATC_TYPE_TRANSACTION_LOG (atc_transaction_log_get_type ())
 G_DECLARE_FINAL_TYPE (AtcTransactionLog, atc_transaction_log, ATC, TRANSACTION_LOG, GObject)
 
+/* max_entries 0 picks a default (5000). */
 AtcTransactionLog *atc_transaction_log_new      (guint              max_entries);
 /* `data` must already be redacted by the caller (the session knows which
  * parameters are secret); see atc_transaction_log_redact(). */
@@ -40,7 +41,8 @@ void               atc_transaction_log_append   (AtcTransactionLog *self,
 void               atc_transaction_log_event    (AtcTransactionLog *self,
                                                  const char        *format,
                                                  ...) G_GNUC_PRINTF (2, 3);
-/* Replace every occurrence of each non-empty secret in `text` by "•••". */
+/* Replace every occurrence of each non-empty secret in `text` by "•••",
+ * ignoring ASCII case (units may echo a line upper-cased). */
 char              *atc_transaction_log_redact   (const char        *text,
                                                  const char *const *secrets);
 void               atc_transaction_log_clear    (AtcTransactionLog *self);
