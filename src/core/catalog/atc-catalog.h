@@ -21,5 +21,11 @@ AtcCatalog *atc_catalog_new_from_directory (const char  *path,
 GPtrArray  *atc_catalog_get_models         (AtcCatalog  *self);
 AtcModel   *atc_catalog_lookup             (AtcCatalog  *self,
                                             const char  *model_id);
+/* The model a unit is, from the dialect of its replies and the value of its
+ * version command (may be NULL when unknown): a model of that dialect whose
+ * version pattern matches, else the only model of that dialect, else NULL. */
+AtcModel   *atc_catalog_detect             (AtcCatalog  *self,
+                                            AtcDialect   dialect,
+                                            const char  *version);
 
 G_END_DECLS

@@ -57,6 +57,8 @@ typedef struct {
   gboolean     secret;        /* never logged; profiles hold it only on request */
   gboolean     ascii_only;    /* refuse bytes >= 0x80 */
   char        *description;   /* one line for the UI */
+  gboolean     default_outside_range; /* the document's default breaks its own range
+                                       * (G781 CMDPW): shown, never set back */
 } AtcParam;
 
 typedef struct {
@@ -75,6 +77,8 @@ typedef struct {
   guint        timeout_ms;
   char        *description;
   char        *note;          /* which reading of the document was chosen, and why */
+  char        *execute_reply; /* value an execute answers with (M0 RELD: "rebooting..."), or NULL */
+  gboolean     per_unit;      /* belongs to one unit (USERMAC, CLOUD): profiles never copy it */
 } AtcCommand;
 
 typedef struct {
@@ -110,6 +114,26 @@ const AtcCommand  *atc_model_lookup                (AtcModel      *self,
 const AtcParam    *atc_command_lookup_param        (const AtcCommand *command,
                                                     const char    *name);
 gboolean           atc_command_has_secret          (const AtcCommand *command);
+/* Queried and set, not live status nor identity: what a configuration reads
+ * and writes. Check per_unit before copying it to another unit. */
 gboolean           atc_command_is_setting          (const AtcCommand *command);
+
+/* Additions beyond the first contract. */
+const char        *atc_model_get_document          (AtcModel      *self);
+const AtcGroup    *atc_model_lookup_group          (AtcModel      *self,
+                                                    const char    *group_id);
+/* Behaviours listed under "quirks" in the catalog (data/catalog/README.md). */
+gboolean           atc_model_has_quirk             (AtcModel      *self,
+                                                    const char    *quirk);
+/* Detection: the command whose value tells the firmware ("VER"), and
+ * whether a value of it looks like this model's firmware. */
+const char        *atc_model_get_version_command   (AtcModel      *self);
+gboolean           atc_model_matches_version       (AtcModel      *self,
+                                                    const char    *version);
+/* The label of an enum word (matched case-insensitively), or NULL. */
+const char        *atc_param_get_choice_label      (const AtcParam *param,
+                                                    const char     *value);
+gboolean           atc_command_can                 (const AtcCommand *command,
+                                                    AtcAccess         access);
 
 G_END_DECLS
