@@ -9,6 +9,22 @@
  * bytes "a" and "+ok", multi-line AT+H and garbage before a reply. Its
  * buffer is bounded: a line longer than ATC_REPLY_MAX_LINE is an error, not
  * growth.
+ *
+ * Where a reply ends:
+ * - a command reply at the CR LF (or LF) after its final line (OK, +OK,
+ *   +OK=value, or a line containing ERR); a final line ended by a lone CR
+ *   ends once the next byte arrives, or on silence;
+ * - the handshake at the 'a', or at the 'k' of "+ok" (a CR LF after it is
+ *   left to the caller; the next reply skips it as a blank line).
+ * The G781 answers plain "AT" with OK twice: the reply ends at the first,
+ * and the second stays in what follows *consumed. The session discards
+ * input before sending the next command; for queries,
+ * atc_reply_parser_set_value_expected() also holds back a bare OK that
+ * arrives before the "+CMD:" line.
+ *
+ * Classification does not depend on the dialect (an ENTM reply may be
+ * "OK" or "+OK" on either family); the dialect only selects the meaning of
+ * error numbers and the held-back OK.
  */
 #pragma once
 
@@ -69,11 +85,30 @@ AtcParseResult  atc_reply_parser_feed       (AtcReplyParser  *self,
  * reply. */
 AtcParseResult  atc_reply_parser_silence    (AtcReplyParser  *self,
                                              GError         **error);
+/* After expect(): the reply must carry a value ("+CMD:value"). In the
+ * colon dialect a bare OK that comes before it is then taken as a stray
+ * (noise) rather than as the reply; silence accepts it after all. */
+void            atc_reply_parser_set_value_expected (AtcReplyParser *self,
+                                                     gboolean        expected);
+/* The reply, once DONE (transfer full); NULL otherwise. The parser is
+ * idle again until the next expect(). */
 AtcReply       *atc_reply_parser_take_reply (AtcReplyParser  *self);
-/* Lines skipped as noise while waiting (garbage before the reply). */
+/* Lines skipped as noise while waiting (garbage before the reply); owned
+ * by the parser, cleared by expect(). Echo lines are never kept. */
 GPtrArray      *atc_reply_parser_get_noise  (AtcReplyParser  *self);
 
 void            atc_reply_free              (AtcReply        *reply);
+
+/* The documents' meaning of an error number, e.g. "invalid parameter" for
+ * M0 -4 (or 4), "wrong parameters" for G7xx Err4; NULL when undocumented. */
+const char     *atc_reply_explain_error     (AtcDialect       dialect,
+                                             int              code);
+/* An ATC_ERROR_UNIT_ERROR for an ATC_REPLY_ERROR reply: "The unit refused
+ * UART: wrong parameters (Err4). Check the values against ...". */
+void            atc_reply_set_error         (const AtcReply  *reply,
+                                             AtcDialect       dialect,
+                                             const char      *command_name,
+                                             GError         **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtcReplyParser, atc_reply_parser_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtcReply, atc_reply_free)
