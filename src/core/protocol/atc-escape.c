@@ -14,6 +14,7 @@
 
 #include "atc-codec.h"
 #include "atc-error.h"
+#include "atc-validate.h"
 
 #define CRLF_TOKEN     "<<CRLF>>"
 #define CRLF_TOKEN_LEN 8
@@ -126,14 +127,32 @@ encode (const char *text,
     {
       guchar c = (guchar) *p;
 
-      /* ';' ends a command on every unit, whatever the style: a value
-       * holding one could smuggle a second command (";AT+CLEAR"). */
-      if (c == ';')
+      /* The catalog's rule for which bytes a style may carry, shared with
+       * validation: ';' ends a command on every unit (";AT+CLEAR" would
+       * run), CR LF and ',' need an escape, other control bytes can edit
+       * or cut the line in a unit's interpreter. */
+      if (!atc_escape_can_carry (escape, c))
         {
-          g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
-                       _("The value contains %s, which the unit reads as the end of a "
-                         "command; remove it"),
-                       describe_char (c));
+          if (c == ';')
+            g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
+                         _("The value contains %s, which the unit reads as the end of a "
+                           "command; remove it"),
+                         describe_char (c));
+          else if (c == ',')
+            g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
+                         _("The value contains %s, which would split it into two fields; "
+                           "remove it"),
+                         describe_char (c));
+          else if (c == '\r' || c == '\n')
+            g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
+                         _("The value contains %s, which would end the command line early; "
+                           "remove it"),
+                         describe_char (c));
+          else
+            g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
+                         _("The value contains %s (byte 0x%02X), which the unit cannot take "
+                           "in a command; remove it"),
+                         describe_char (c), c);
           return NULL;
         }
 
@@ -148,30 +167,6 @@ encode (const char *text,
         {
           g_string_append_printf (out, "[%02X]", c);
           continue;
-        }
-
-      if (c == '\r' || c == '\n' || c == ',')
-        {
-          g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
-                       c == ','
-                         ? _("The value contains %s, which would split it into two "
-                             "fields; remove it")
-                         : _("The value contains %s, which would end the command line "
-                             "early; remove it"),
-                       describe_char (c));
-          return NULL;
-        }
-
-      /* Other control bytes (backspace, escape, DEL...) can edit or cut
-       * the line on a unit's command interpreter, and no style carries
-       * them. */
-      if (c < 0x20 || c == 0x7f)
-        {
-          g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
-                       _("The value contains %s (byte 0x%02X), which the unit cannot "
-                         "take in a command; remove it"),
-                       describe_char (c), c);
-          return NULL;
         }
 
       if (ascii_only && c >= 0x80)
