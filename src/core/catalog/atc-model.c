@@ -190,10 +190,13 @@ fail (Ctx        *ctx,
   what = g_strdup_vprintf (format, args);
   va_end (args);
 
+  /* "m0.json: command UART, parameter parity: unknown type 'enumm'" */
   if (ctx->command != NULL)
-    g_string_append_printf (where, _(", command %s"), command_display (ctx->command));
+    g_string_append_printf (where, _(": command %s"), command_display (ctx->command));
   if (ctx->param != NULL)
-    g_string_append_printf (where, _(", parameter %s"), ctx->param);
+    g_string_append_printf (where, ctx->command != NULL ? _(", parameter %s")
+                                                        : _(": parameter %s"),
+                            ctx->param);
 
   g_set_error (ctx->error, ATC_ERROR, ATC_ERROR_CATALOG, "%s: %s", where->str, what);
   return FALSE;
@@ -826,7 +829,6 @@ parse_command (Ctx        *ctx,
                            "within range"));
               return NULL;
             }
-          ctx->param = NULL;
           continue;
         }
       if (canonical == NULL)
@@ -840,8 +842,8 @@ parse_command (Ctx        *ctx,
           fail (ctx, _("the default is not in canonical form"));
           return NULL;
         }
-      ctx->param = NULL;
     }
+  ctx->param = NULL;
 
   ctx->command = NULL;
   return g_steal_pointer (&command);

@@ -372,7 +372,7 @@ validate_hex (const AtcCommand *command,
   for (gsize i = 0; i < length; i++)
     if (hex_value (value[i]) < 0)
       {
-        if ((guchar) value[i] > ' ' && (guchar) value[i] < 0x7f)
+        if ((guchar) value[i] >= ' ' && (guchar) value[i] < 0x7f)
           g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
                        _("%s: %s contains '%c' at position %" G_GSIZE_FORMAT ", which is not "
                          "a hex digit; use only 0-9 and A-F"),
