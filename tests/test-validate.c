@@ -58,6 +58,23 @@ assert_ok (const char *model_id,
   g_assert_cmpstr (result, ==, canonical);
 }
 
+static void
+assert_ok_len (const char *model_id,
+               const char *command_name,
+               const char *param_name,
+               const char *value,
+               gssize      length,
+               const char *canonical)
+{
+  const AtcCommand *command = get_command (model_id, command_name);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *result = atc_param_validate_len (command, get_param (command, param_name),
+                                                    value, length, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (result, ==, canonical);
+}
+
 /* The value is refused with `code`; the message is `message` exactly, or
  * contains it when `message` starts with '~'. */
 static void
@@ -568,6 +585,11 @@ test_injection (void)
           assert_unsafe (m, c, p, "a,b", -1, "~a comma, which would split it");
         }
     }
+
+  /* An explicit length is the whole value, whatever follows it. */
+  assert_ok_len ("g781", "UARTFT", "time", "5000", 2, "50");
+  assert_ok_len ("g781", "WKMOD", "mode", "NETX", 3, "NET");
+  assert_ok_len ("g781", "STMSG", "message", "ab;cd", 2, "ab");
 
   /* The message names the command and field exactly. */
   assert_unsafe ("g781", "CMDPW", "password", "pw\r\nAT+CLEAR", -1,

@@ -587,6 +587,7 @@ atc_param_validate_len (const AtcCommand  *command,
                         GError           **error)
 {
   g_autofree char *name = NULL;
+  g_autofree char *owned = NULL;
   gsize len;
 
   g_return_val_if_fail (command != NULL, NULL);
@@ -606,10 +607,23 @@ atc_param_validate_len (const AtcCommand  *command,
 
   len = length < 0 ? strlen (value) : (gsize) length;
 
+  if (memchr (value, '\0', len) != NULL)
+    {
+      g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
+                   _("%s: %s contains %s, which would end or corrupt the command line; "
+                     "remove it"),
+                   command_name (command), name, describe_char ('\0'));
+      return NULL;
+    }
+
+  /* From here on the value is exactly `len` bytes and a C string, so
+   * every check below sees the same bytes. */
+  owned = g_strndup (value, len);
+  value = owned;
+
   if (!check_safe (command, param, value, len, error))
     return NULL;
 
-  /* Past check_safe no NUL lies inside, so the value is a C string again. */
   if (!g_utf8_validate (value, (gssize) len, NULL))
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
