@@ -291,6 +291,13 @@ static const Case cases[] = {
     ERR, NULL, NULL, "+CME ERROR: 10", 10, FALSE, NULL, NULL, 0 },
   { "g781/error-colon", G781, REPLY, "AT+CSQ", "\r\n+ERR:4\r\n", 0, FALSE, FALSE, DONE, ERR,
     NULL, NULL, "+ERR:4", 4, FALSE, NULL, NULL, 0 },
+  /* Nothing to match the name against: still an error. */
+  { "g781/at-plus-err", G781, REPLY, "AT", "\r\n+ERR:1\r\n", 0, FALSE, FALSE, DONE, ERR, NULL,
+    NULL, "+ERR:1", 1, FALSE, NULL, NULL, 0 },
+  { "g781/no-sent-line-cme", G781, REPLY, NULL, "\r\n+CME ERROR: 3\r\n", 0, FALSE, FALSE, DONE,
+    ERR, NULL, NULL, "+CME ERROR: 3", 3, FALSE, NULL, NULL, 0 },
+  { "g781/no-sent-line-value", G781, REPLY, NULL, "\r\n+CSQ:9\r\n\r\nOK\r\n", 0, FALSE, FALSE,
+    DONE, OK, "CSQ", "9", "OK", 0, FALSE, NULL, NULL, 0 },
   { "g781/error-after-value", G781, REPLY, "AT+CSQ", "\r\n+CSQ:20\r\n\r\nERROR\r\n", 0, FALSE,
     FALSE, DONE, ERR, "CSQ", "20", "ERROR", 0, FALSE, NULL, NULL, 0 },
   /* Garbage before the reply: transparent data still draining, a line

@@ -44,7 +44,6 @@ struct _AtcReplyParser
 
   GString   *line;
   gboolean   pending_cr;
-  gboolean   line_has_data;
   guint      n_lines;
   gsize      handshake_matched;
   GString   *handshake_raw;
@@ -175,7 +174,6 @@ atc_reply_parser_expect (AtcReplyParser *self,
 
   g_string_truncate (self->line, 0);
   self->pending_cr = FALSE;
-  self->line_has_data = FALSE;
   self->n_lines = 0;
   self->handshake_matched = 0;
   g_string_truncate (self->handshake_raw, 0);
@@ -307,9 +305,11 @@ classify (AtcReplyParser *self,
 
   /* "+CMD:value" is a value when CMD is what we asked for, even if the
    * value reads "ERROR" (a welcome message may). The G781 document
-   * prints "+ NETMODE:" and "+HEART SND:", hence no spaces. */
+   * prints "+ NETMODE:" and "+HEART SND:", hence no spaces. Without a
+   * command to match, "+ERR:4" and "+CME ERROR:" are still errors. */
   if (sep != NULL && *sep == ':' && head[0] == '+' && head[1] != '\0' &&
-      (self->sent_name == NULL || g_ascii_strcasecmp (head + 1, self->sent_name) == 0))
+      (self->sent_name != NULL ? g_ascii_strcasecmp (head + 1, self->sent_name) == 0
+                               : ascii_strcasestr (head, "ERR") == NULL))
     {
       *name_out = g_strdup (head + 1);
       *value_out = sep + 1;
@@ -335,7 +335,6 @@ end_line (AtcReplyParser *self)
 
   raw = g_strndup (self->line->str, self->line->len);
   g_string_truncate (self->line, 0);
-  self->line_has_data = FALSE;
 
   stripped = g_strstrip (g_strdup (raw));
   if (stripped[0] == '\0')
