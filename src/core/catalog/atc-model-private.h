@@ -14,4 +14,12 @@ AtcModel *atc_model_new_from_bytes_named (GBytes      *json,
                                           const char  *source,
                                           GError     **error);
 
+/* atc_param_validate() without the factory-default exception of
+ * default_outside_range: the loader uses it to check that the flag is
+ * needed. */
+char     *atc_param_validate_range       (const AtcCommand  *command,
+                                          const AtcParam    *param,
+                                          const char        *value,
+                                          GError           **error);
+
 G_END_DECLS

@@ -818,7 +818,8 @@ parse_command (Ctx        *ctx,
           continue;
         }
 
-      canonical = atc_param_validate (command, param, param->default_value, &local_error);
+      canonical = atc_param_validate_range (command, param, param->default_value,
+                                            &local_error);
       /* Flagged, so that the conflict in the document is a decision written
        * down in the catalog and not an accident; the flag must be needed. */
       if (param->default_outside_range)

@@ -58,7 +58,8 @@ typedef struct {
   gboolean     ascii_only;    /* refuse bytes >= 0x80 */
   char        *description;   /* one line for the UI */
   gboolean     default_outside_range; /* the document's default breaks its own range
-                                       * (G781 CMDPW): shown, never set back */
+                                       * (G781 CMDPW): validation accepts that exact
+                                       * value, the range still binds every other */
 } AtcParam;
 
 typedef struct {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "atc-error.h"
+#include "atc-model-private.h"
 #include "atc-validate.h"
 
 /* Longest part of a value quoted back in a message. */
@@ -579,12 +580,13 @@ validate_mac (const AtcCommand *command,
   return g_ascii_strup (digits, MAC_DIGITS);
 }
 
-char *
-atc_param_validate_len (const AtcCommand  *command,
-                        const AtcParam    *param,
-                        const char        *value,
-                        gssize             length,
-                        GError           **error)
+static char *
+validate_len (const AtcCommand  *command,
+              const AtcParam    *param,
+              const char        *value,
+              gssize             length,
+              gboolean           allow_factory_default,
+              GError           **error)
 {
   g_autofree char *name = NULL;
   g_autofree char *owned = NULL;
@@ -632,6 +634,12 @@ atc_param_validate_len (const AtcCommand  *command,
       return NULL;
     }
 
+  /* The unit ships with this value and takes it back, even though the
+   * document's range for new values leaves it out (G781 CMDPW). */
+  if (allow_factory_default && param->default_outside_range &&
+      g_str_equal (value, param->default_value))
+    return g_strdup (value);
+
   if (len == 0 && !(param->type == ATC_PARAM_STRING || param->type == ATC_PARAM_HEX))
     {
       g_autofree char *expected = describe_expected (param);
@@ -667,6 +675,25 @@ atc_param_validate_len (const AtcCommand  *command,
     default:
       g_assert_not_reached ();
     }
+}
+
+char *
+atc_param_validate_len (const AtcCommand  *command,
+                        const AtcParam    *param,
+                        const char        *value,
+                        gssize             length,
+                        GError           **error)
+{
+  return validate_len (command, param, value, length, TRUE, error);
+}
+
+char *
+atc_param_validate_range (const AtcCommand  *command,
+                          const AtcParam    *param,
+                          const char        *value,
+                          GError           **error)
+{
+  return validate_len (command, param, value, -1, FALSE, error);
 }
 
 char *

@@ -7,6 +7,10 @@
  * the catalog's spelling, integers without leading zeros, hex upper-cased.
  * Errors are ATC_ERROR_INVALID_VALUE with a message naming the command and
  * the rule, e.g. "UARTFT: 5 is below the minimum 10 ms".
+ *
+ * A parameter flagged default_outside_range also accepts its exact
+ * default (the G781 factory password www.usr.cn# is 11 bytes, its range
+ * 1-10): a unit reports it and takes it back.
  */
 #pragma once
 
