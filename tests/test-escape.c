@@ -198,6 +198,16 @@ test_injection_refused (void)
     g_assert_cmpstr (wire, ==, "x<<CRLF>>AT+CLEAR[0D]AT+Z");
   }
 
+  /* A NUL ends a C string: whatever follows it is never sent. */
+  {
+    static const char with_nul[] = "x\0;AT+CLEAR";
+    g_autoptr(GError) error = NULL;
+    g_autofree char *wire = atc_escape_encode (with_nul, ATC_ESCAPE_BRACKETS, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (wire, ==, "x");
+  }
+
   /* In a plain field a line break cannot be carried at all. */
   assert_refused ("x\r\nAT+CLEAR", ATC_ESCAPE_NONE);
   assert_refused ("x\nAT+CLEAR", ATC_ESCAPE_NONE);

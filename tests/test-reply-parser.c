@@ -514,6 +514,24 @@ test_session_sequence (void)
 }
 
 static void
+test_nul_bytes (void)
+{
+  /* Line noise may hold NUL bytes; they never cut a value short. */
+  static const guint8 input[] = "\r\n+CSQ:2\0" "0\r\n\0\r\nOK\r\nX";
+  g_autoptr(AtcReplyParser) parser = atc_reply_parser_new (ATC_DIALECT_COLON);
+  g_autoptr(AtcReply) reply = NULL;
+  gsize consumed;
+
+  atc_reply_parser_expect (parser, ATC_EXPECT_REPLY, "AT+CSQ");
+  g_assert_cmpint (atc_reply_parser_feed (parser, input, sizeof input - 1, &consumed, NULL), ==,
+                   ATC_PARSE_DONE);
+  g_assert_cmpuint (consumed, ==, sizeof input - 2);
+  reply = atc_reply_parser_take_reply (parser);
+  g_assert_cmpstr (reply->value, ==, "20");
+  g_assert_cmpuint (atc_reply_parser_get_noise (parser)->len, ==, 0);
+}
+
+static void
 test_failed_stays_failed (void)
 {
   g_autoptr(AtcReplyParser) parser = atc_reply_parser_new (ATC_DIALECT_PLUS_OK);
@@ -624,6 +642,7 @@ main (int   argc,
   g_test_add_func ("/reply-parser/limits/line-length", test_line_limit);
   g_test_add_func ("/reply-parser/limits/line-count", test_line_count_limit);
   g_test_add_func ("/reply-parser/session-sequence", test_session_sequence);
+  g_test_add_func ("/reply-parser/nul-bytes", test_nul_bytes);
   g_test_add_func ("/reply-parser/failed-stays-failed", test_failed_stays_failed);
   g_test_add_func ("/reply-parser/echo-never-reaches-noise", test_echo_never_reaches_noise);
   g_test_add_func ("/reply-parser/explain-errors", test_explain_errors);
