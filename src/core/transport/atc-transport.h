@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 #define ATC_TYPE_TRANSPORT (atc_transport_get_type ())
 G_DECLARE_DERIVABLE_TYPE (AtcTransport, atc_transport, ATC, TRANSPORT, GObject)
 
+/* Properties: "address" (AtcAddress, construct-only), "line-settings"
+ * (AtcLineSettings, read-only: what the open port uses), "open" (boolean).
+ * Signal ::disconnected (const GError *error): the link went away. */
+
 struct _AtcTransportClass
 {
   GObjectClass parent_class;
@@ -60,8 +64,27 @@ const AtcAddress      *atc_transport_get_address      (AtcTransport          *se
 void                   atc_transport_close            (AtcTransport          *self);
 gboolean               atc_transport_is_open          (AtcTransport          *self);
 
-/* For subclasses: report that the link went away (emits ::disconnected once). */
+/* For subclasses: report that the link went away (emits ::disconnected once
+ * per opening, then lets go of the device so a re-plugged adapter gets its
+ * old name back; atc_transport_close() is still the owner's to call). */
 void                   atc_transport_emit_disconnected(AtcTransport          *self,
                                                        const GError          *error);
+
+/* For subclasses: the GIOStream over a non-blocking fd the subclass owns
+ * (a port, a pty, a socket). Reads poll first and end the link on a
+ * hang-up or an empty read, so nothing spins; the fd is watched for a
+ * hang-up even when nobody reads. lost_message is the text of the
+ * ATC_ERROR_DISCONNECTED error. */
+GIOStream             *atc_transport_wrap_fd          (AtcTransport          *self,
+                                                       int                    fd,
+                                                       const char            *lost_message);
+
+/* The error for a failed open(2) of path, worded for a technician:
+ * EACCES -> ATC_ERROR_PERMISSION (the dialout group), EBUSY ->
+ * ATC_ERROR_BUSY (another program, maybe ModemManager), ENOENT ->
+ * ATC_ERROR_NOT_FOUND listing existing_ports (NULL: enumerate them now). */
+GError                *atc_transport_open_error_new   (const char            *path,
+                                                       int                    errsv,
+                                                       const char *const     *existing_ports);
 
 G_END_DECLS

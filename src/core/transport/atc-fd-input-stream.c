@@ -1,0 +1,308 @@
+/* atc-fd-input-stream.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <glib/gi18n-lib.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include "atc-error.h"
+#include "atc-fd-input-stream.h"
+#include "atc-transport-private.h"
+
+struct _AtcFdInputStream
+{
+  GInputStream  parent_instance;
+
+  int           fd;
+  /* Cancelled by shutdown, so that a pending read or source wakes up. */
+  GCancellable *shutdown;
+  AtcTransport *transport; /* weak */
+  char         *lost_message;
+  gboolean      lost;
+};
+
+static void atc_fd_input_stream_pollable_iface_init (GPollableInputStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AtcFdInputStream, atc_fd_input_stream, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      atc_fd_input_stream_pollable_iface_init))
+
+static gssize
+fail_lost (AtcFdInputStream *self,
+           GError          **error)
+{
+  g_autoptr (GError) lost = g_error_new_literal (ATC_ERROR, ATC_ERROR_DISCONNECTED,
+                                                 self->lost_message);
+  gboolean first = !self->lost;
+
+  self->lost = TRUE;
+  if (first && self->transport != NULL)
+    atc_transport_link_lost (self->transport, lost);
+
+  g_propagate_error (error, g_steal_pointer (&lost));
+  return -1;
+}
+
+/* One attempt: bytes read, or -1 with an error (G_IO_ERROR_WOULD_BLOCK when
+ * nothing is there yet). */
+static gssize
+try_read (AtcFdInputStream *self,
+          void             *buffer,
+          gsize             count,
+          GError          **error)
+{
+  struct pollfd pfd;
+  gssize n;
+  int errsv;
+  int r;
+
+  if (self->lost)
+    return fail_lost (self, error);
+  if (self->fd < 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
+      return -1;
+    }
+
+  pfd.fd = self->fd;
+  pfd.events = POLLIN;
+  pfd.revents = 0;
+  do
+    r = poll (&pfd, 1, 0);
+  while (r < 0 && errno == EINTR);
+
+  if (r < 0)
+    {
+      errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "poll: %s",
+                   g_strerror (errsv));
+      return -1;
+    }
+
+  if (pfd.revents & POLLNVAL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
+      return -1;
+    }
+
+  if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "no data yet");
+      return -1;
+    }
+
+  do
+    n = read (self->fd, buffer, count);
+  while (n < 0 && errno == EINTR);
+  errsv = errno;
+
+  if (n > 0)
+    return n;
+
+  if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) &&
+      (pfd.revents & (POLLHUP | POLLERR)) == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "no data yet");
+      return -1;
+    }
+
+  if (n < 0 && errsv == EBADF)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
+      return -1;
+    }
+
+  /* Readable yet empty (a hung-up tty, a socket at EOF), EIO from a pty
+   * whose other end closed, a reset: the link is gone. Treating the empty
+   * read as the end is what keeps a caller from spinning on it. */
+  g_debug ("link lost: read returned %" G_GSSIZE_FORMAT " (%s), revents 0x%x", n,
+           n < 0 ? g_strerror (errsv) : "end of file", (guint) pfd.revents);
+  return fail_lost (self, error);
+}
+
+static gssize
+atc_fd_input_stream_read_nonblocking (GPollableInputStream *stream,
+                                      void                 *buffer,
+                                      gsize                 count,
+                                      GError              **error)
+{
+  AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
+
+  if (count == 0)
+    return 0;
+
+  return try_read (self, buffer, count, error);
+}
+
+static gssize
+atc_fd_input_stream_read (GInputStream *stream,
+                          void         *buffer,
+                          gsize         count,
+                          GCancellable *cancellable,
+                          GError      **error)
+{
+  AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
+
+  if (count == 0)
+    return 0;
+
+  for (;;)
+    {
+      g_autoptr (GError) local_error = NULL;
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+
+      n = try_read (self, buffer, count, &local_error);
+      if (n >= 0)
+        return n;
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return -1;
+        }
+
+      if (!atc_fd_wait (self->fd, POLLIN, cancellable, self->shutdown, error))
+        return -1;
+    }
+}
+
+static gboolean
+atc_fd_input_stream_close (GInputStream *stream,
+                           GCancellable *cancellable,
+                           GError      **error)
+{
+  /* The transport owns the fd. */
+  return TRUE;
+}
+
+static gboolean
+atc_fd_input_stream_can_poll (GPollableInputStream *stream)
+{
+  return TRUE;
+}
+
+static gboolean
+atc_fd_input_stream_is_readable (GPollableInputStream *stream)
+{
+  AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
+  struct pollfd pfd = { self->fd, POLLIN, 0 };
+
+  /* A lost or closed stream is "readable": the read reports why at once. */
+  if (self->lost || self->fd < 0)
+    return TRUE;
+  if (poll (&pfd, 1, 0) < 0)
+    return TRUE;
+  return (pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
+static GSource *
+atc_fd_input_stream_create_source (GPollableInputStream *stream,
+                                   GCancellable         *cancellable)
+{
+  AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
+  g_autoptr (GSource) wake = NULL;
+  GSource *source;
+
+  if (self->lost || self->fd < 0)
+    {
+      g_autoptr (GSource) now = g_timeout_source_new (0);
+      return g_pollable_source_new_full (self, now, cancellable);
+    }
+
+  source = g_pollable_source_new_full (self, NULL, cancellable);
+  {
+    g_autoptr (GSource) fd_source = g_unix_fd_source_new (self->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+    g_source_set_dummy_callback (fd_source);
+    g_source_add_child_source (source, fd_source);
+  }
+  wake = g_cancellable_source_new (self->shutdown);
+  g_source_set_dummy_callback (wake);
+  g_source_add_child_source (source, wake);
+
+  return source;
+}
+
+void
+atc_fd_input_stream_shutdown (AtcFdInputStream *self,
+                              gboolean          lost)
+{
+  g_return_if_fail (ATC_IS_FD_INPUT_STREAM (self));
+
+  if (lost)
+    self->lost = TRUE;
+  self->fd = -1;
+  g_cancellable_cancel (self->shutdown);
+}
+
+gboolean
+atc_fd_input_stream_is_lost (AtcFdInputStream *self)
+{
+  g_return_val_if_fail (ATC_IS_FD_INPUT_STREAM (self), FALSE);
+
+  return self->lost;
+}
+
+static void
+atc_fd_input_stream_finalize (GObject *object)
+{
+  AtcFdInputStream *self = ATC_FD_INPUT_STREAM (object);
+
+  g_clear_weak_pointer (&self->transport);
+  g_clear_object (&self->shutdown);
+  g_free (self->lost_message);
+
+  G_OBJECT_CLASS (atc_fd_input_stream_parent_class)->finalize (object);
+}
+
+static void
+atc_fd_input_stream_class_init (AtcFdInputStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GInputStreamClass *stream_class = G_INPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = atc_fd_input_stream_finalize;
+
+  stream_class->read_fn = atc_fd_input_stream_read;
+  stream_class->close_fn = atc_fd_input_stream_close;
+}
+
+static void
+atc_fd_input_stream_pollable_iface_init (GPollableInputStreamInterface *iface)
+{
+  iface->can_poll = atc_fd_input_stream_can_poll;
+  iface->is_readable = atc_fd_input_stream_is_readable;
+  iface->create_source = atc_fd_input_stream_create_source;
+  iface->read_nonblocking = atc_fd_input_stream_read_nonblocking;
+}
+
+static void
+atc_fd_input_stream_init (AtcFdInputStream *self)
+{
+  self->fd = -1;
+  self->shutdown = g_cancellable_new ();
+}
+
+GInputStream *
+atc_fd_input_stream_new (int           fd,
+                         AtcTransport *transport,
+                         const char   *lost_message)
+{
+  AtcFdInputStream *self;
+
+  g_return_val_if_fail (fd >= 0, NULL);
+  g_return_val_if_fail (transport == NULL || ATC_IS_TRANSPORT (transport), NULL);
+
+  self = g_object_new (ATC_TYPE_FD_INPUT_STREAM, NULL);
+  self->fd = fd;
+  g_set_weak_pointer (&self->transport, transport);
+  self->lost_message = g_strdup (lost_message ? lost_message : _("The link to the unit went away."));
+
+  return G_INPUT_STREAM (self);
+}
