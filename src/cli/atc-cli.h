@@ -82,6 +82,7 @@ extern const AtcCliCommand atc_cli_command_detect;
 extern const AtcCliCommand atc_cli_command_get;
 extern const AtcCliCommand atc_cli_command_set;
 extern const AtcCliCommand atc_cli_command_console;
+extern const AtcCliCommand atc_cli_command_monitor;
 
 /* atc-cli-session.c: reaching the unit. */
 

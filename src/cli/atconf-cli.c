@@ -36,6 +36,7 @@ static const AtcCliCommand *const commands[] = {
   &atc_cli_command_get,
   &atc_cli_command_set,
   &atc_cli_command_console,
+  &atc_cli_command_monitor,
 };
 
 const char *

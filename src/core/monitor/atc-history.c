@@ -544,12 +544,10 @@ bound_word (const AtcSample *sample)
   return NULL;
 }
 
-static GBytes *
-format_csv (Snapshot *snapshot)
+static void
+append_csv_header (GString           *out,
+                   const char *const *sockets)
 {
-  GString *out = g_string_sized_new (64 + (gsize) snapshot->n_samples * 64);
-  guint n_sockets = g_strv_length (snapshot->sockets);
-
   /* Units go in the column titles so that one header row stays readable
    * by spreadsheets. */
   append_csv_field (out, _("time (ISO 8601 UTC)"));
@@ -563,46 +561,93 @@ format_csv (Snapshot *snapshot)
   append_csv_field (out, _("bars (0-4)"));
   g_string_append_c (out, ',');
   append_csv_field (out, _("network"));
-  for (guint s = 0; s < n_sockets; s++)
+  for (guint s = 0; sockets[s] != NULL; s++)
     {
-      g_autofree char *title = socket_column (snapshot->sockets[s]);
+      g_autofree char *title = socket_column (sockets[s]);
 
       g_string_append_c (out, ',');
       append_csv_field (out, title);
     }
+}
+
+static void
+append_csv_row (GString         *out,
+                guint            n_sockets,
+                const AtcSample *sample)
+{
+  g_autofree char *time = atc_format_iso8601 (sample->time);
+  AtcNetMode mode;
+
+  g_string_append (out, time);
+  g_string_append_c (out, ',');
+  if (sample->flags & ATC_SAMPLE_HAS_CSQ)
+    g_string_append_printf (out, "%u", sample->csq);
+  g_string_append_c (out, ',');
+  if (sample->flags & ATC_SAMPLE_SIGNAL_KNOWN)
+    g_string_append_printf (out, "%d", sample->dbm);
+  g_string_append_c (out, ',');
+  if (bound_word (sample) != NULL)
+    g_string_append (out, bound_word (sample));
+  g_string_append_c (out, ',');
+  if (sample->flags & ATC_SAMPLE_SIGNAL_KNOWN)
+    g_string_append_printf (out, "%u", sample->bars);
+  g_string_append_c (out, ',');
+  if (atc_sample_get_net_mode (sample, &mode))
+    append_csv_field (out, atc_net_mode_to_string (mode));
+  for (guint s = 0; s < n_sockets; s++)
+    {
+      g_string_append_c (out, ',');
+      g_string_append (out, atc_link_state_to_string (atc_sample_get_link (sample, s)));
+    }
+}
+
+static GBytes *
+format_csv (Snapshot *snapshot)
+{
+  GString *out = g_string_sized_new (64 + (gsize) snapshot->n_samples * 64);
+  guint n_sockets = g_strv_length (snapshot->sockets);
+
+  append_csv_header (out, (const char *const *) snapshot->sockets);
   g_string_append (out, "\r\n");
 
   for (guint i = 0; i < snapshot->n_samples; i++)
     {
-      const AtcSample *sample = &snapshot->samples[i];
-      g_autofree char *time = atc_format_iso8601 (sample->time);
-      AtcNetMode mode;
-
-      g_string_append (out, time);
-      g_string_append_c (out, ',');
-      if (sample->flags & ATC_SAMPLE_HAS_CSQ)
-        g_string_append_printf (out, "%u", sample->csq);
-      g_string_append_c (out, ',');
-      if (sample->flags & ATC_SAMPLE_SIGNAL_KNOWN)
-        g_string_append_printf (out, "%d", sample->dbm);
-      g_string_append_c (out, ',');
-      if (bound_word (sample) != NULL)
-        g_string_append (out, bound_word (sample));
-      g_string_append_c (out, ',');
-      if (sample->flags & ATC_SAMPLE_SIGNAL_KNOWN)
-        g_string_append_printf (out, "%u", sample->bars);
-      g_string_append_c (out, ',');
-      if (atc_sample_get_net_mode (sample, &mode))
-        append_csv_field (out, atc_net_mode_to_string (mode));
-      for (guint s = 0; s < n_sockets; s++)
-        {
-          g_string_append_c (out, ',');
-          g_string_append (out, atc_link_state_to_string (atc_sample_get_link (sample, s)));
-        }
+      append_csv_row (out, n_sockets, &snapshot->samples[i]);
       g_string_append (out, "\r\n");
     }
 
   return g_string_free_to_bytes (out);
+}
+
+char *
+atc_history_format_csv_header (AtcHistory *self)
+{
+  const char *names[ATC_SAMPLE_MAX_SOCKETS + 1] = { NULL, };
+  GString *out;
+
+  g_return_val_if_fail (ATC_IS_HISTORY (self), NULL);
+
+  for (guint i = 0; i < self->socket_names->len; i++)
+    names[i] = g_ptr_array_index (self->socket_names, i);
+
+  out = g_string_new (NULL);
+  append_csv_header (out, names);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+atc_history_format_csv_row (AtcHistory      *self,
+                            const AtcSample *sample)
+{
+  GString *out = g_string_new (NULL);
+
+  g_return_val_if_fail (ATC_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (sample != NULL, NULL);
+
+  append_csv_row (out, self->socket_names->len, sample);
+
+  return g_string_free (out, FALSE);
 }
 
 static void

@@ -123,6 +123,11 @@ gboolean          atc_history_iter_next              (AtcHistoryIter    *iter,
 GBytes           *atc_history_export                 (AtcHistory        *self,
                                                       AtcExportFormat    format,
                                                       GListModel        *events);
+/* The CSV export's header and one of its rows, without line ending: for
+ * printing samples as they come. */
+char             *atc_history_format_csv_header      (AtcHistory        *self);
+char             *atc_history_format_csv_row         (AtcHistory        *self,
+                                                      const AtcSample   *sample);
 /* Snapshots the history now, formats and writes it in a worker thread. */
 void              atc_history_export_to_file_async   (AtcHistory        *self,
                                                       AtcExportFormat    format,
