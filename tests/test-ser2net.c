@@ -192,6 +192,7 @@ test_ser2net_bridge (void)
 
   atc_transport_close (transport);
   g_clear_pointer (&reader.data, g_byte_array_unref);
+  g_clear_error (&reader.error);
   close (master);
 }
 

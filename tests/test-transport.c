@@ -633,6 +633,46 @@ test_pty_through_symlink (void)
   g_rmdir (dir);
 }
 
+/* A port that appears after the transport was made, and that
+ * libserialport 0.1.1 does not know: the serial transport drives it
+ * through termios rather than failing. */
+static void
+test_serial_termios_fallback (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *slave = NULL;
+  g_autoptr (AtcAddress) address = NULL;
+  g_autoptr (AtcTransport) transport = NULL;
+  g_autoptr (Reader) reader = NULL;
+  AtcLineSettings s;
+  int master;
+
+  master = atc_test_open_pty (&slave, &error);
+  g_assert_no_error (error);
+  address = atc_address_parse (slave, &error);
+  g_assert_no_error (error);
+  address->kind = ATC_ADDRESS_SERIAL;
+  address->line.baud = 9600;
+
+  transport = atc_serial_transport_new (address);
+  g_assert_null (open_and_wait (transport));
+  g_assert_cmpuint (atc_transport_get_line_settings (transport)->baud, ==, 9600);
+
+  s = *atc_transport_get_line_settings (transport);
+  s.baud = 115200;
+  g_assert_true (atc_transport_set_line_settings (transport, &s, &error));
+  g_assert_no_error (error);
+
+  reader = reader_start (transport, 5);
+  g_assert_true (atc_test_write_fd_all (master, "+ok\r\n", 5, WAIT_MS));
+  g_assert_true (atc_test_run_until (&reader->done, WAIT_MS));
+  g_assert_no_error (reader->error);
+  g_assert_cmpmem (reader->data->data, reader->data->len, "+ok\r\n", 5);
+
+  atc_transport_close (transport);
+  close (master);
+}
+
 static void
 test_factory (void)
 {
@@ -963,22 +1003,20 @@ test_tcp_refused (void)
   g_assert_null (strstr (error->message, "hunter2x"));
 }
 
-static void
-test_tcp_timeout (void)
+/* A listener that never accepts, its queue full: the kernel drops further
+ * connection attempts, as with a unit that is off the network. Returns the
+ * port; the sockets live in keep. */
+static guint16
+blackhole_listener (GPtrArray *keep)
 {
-  g_autoptr (GSocket) listener = NULL;
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GPtrArray) fillers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (AtcTransport) transport = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
+  GSocket *listener;
   guint16 port;
 
-  /* A listener that never accepts, its queue full: the kernel drops
-   * further connection attempts, as a unit that is off the network would. */
   listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_ptr_array_add (keep, listener);
   g_assert_true (g_socket_bind (listener, any, TRUE, NULL));
   g_socket_set_listen_backlog (listener, 0);
   g_assert_true (g_socket_listen (listener, NULL));
@@ -987,22 +1025,88 @@ test_tcp_timeout (void)
 
   for (guint i = 0; i < 8; i++)
     {
-      g_autoptr (GSocket) filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                                 G_SOCKET_PROTOCOL_TCP, NULL);
+      GSocket *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, NULL);
       g_autoptr (GSocketAddress) target = g_inet_socket_address_new (loopback, port);
 
       g_socket_set_blocking (filler, FALSE);
       g_socket_connect (filler, target, NULL, NULL);
-      g_ptr_array_add (fillers, g_steal_pointer (&filler));
+      g_ptr_array_add (keep, filler);
     }
 
-  text = g_strdup_printf ("tcp:127.0.0.1:%u", port);
+  return port;
+}
+
+static void
+test_tcp_timeout (void)
+{
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (AtcTransport) transport = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf ("tcp:127.0.0.1:%u", blackhole_listener (keep));
   transport = make_transport (text);
+  g_assert_cmpuint (atc_tcp_transport_get_connect_timeout (ATC_TCP_TRANSPORT (transport)), ==,
+                    ATC_TCP_DEFAULT_CONNECT_TIMEOUT);
   atc_tcp_transport_set_connect_timeout (ATC_TCP_TRANSPORT (transport), 1);
   error = open_and_wait (transport);
   g_test_message ("%s", error ? error->message : "(connected)");
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, text + 4));
+  g_assert_false (atc_transport_is_open (transport));
+}
+
+static void
+test_tcp_cancel (void)
+{
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (AtcTransport) transport = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *text = NULL;
+  Completion c = { 0 };
+  Completion c2 = { 0 };
+
+  text = g_strdup_printf ("tcp:127.0.0.1:%u", blackhole_listener (keep));
+  transport = make_transport (text);
+
+  /* The technician gives up waiting. */
+  atc_transport_open_async (transport, cancellable, open_done_cb, &c);
+  g_timeout_add (100, cancel_cb, cancellable);
+  g_assert_true (atc_test_run_until (&c.done, WAIT_MS));
+  g_assert_error (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (atc_transport_is_open (transport));
+  g_clear_error (&c.error);
+
+  /* Closing while the connection is under way abandons it too. */
+  atc_transport_open_async (transport, NULL, open_done_cb, &c2);
+  atc_test_run_for (50);
+  atc_transport_close (transport);
+  g_assert_true (atc_test_run_until (&c2.done, WAIT_MS));
+  g_assert_error (c2.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (atc_transport_is_open (transport));
+  g_clear_error (&c2.error);
+}
+
+static void
+test_tcp_unknown_host (void)
+{
+  g_autoptr (AtcTransport) transport = make_transport ("tcp:no-such-unit.invalid:8234");
+  g_autoptr (GError) error = NULL;
+
+  /* .invalid never resolves (RFC 2606); a resolver that does not answer
+   * at all says nothing about our mapping. */
+  atc_tcp_transport_set_connect_timeout (ATC_TCP_TRANSPORT (transport), 15);
+  error = open_and_wait (transport);
+  g_test_message ("%s", error->message);
+  if (g_error_matches (error, ATC_ERROR, ATC_ERROR_TIMEOUT))
+    {
+      g_test_skip ("the name resolver did not answer in time");
+      return;
+    }
+  g_assert_error (error, ATC_ERROR, ATC_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no-such-unit.invalid"));
+  g_assert_nonnull (strstr (error->message, "unknown"));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1203,6 +1307,7 @@ main (int   argc,
   g_test_add_func ("/transport/pty/cancel-read", test_pty_cancel_read);
   g_test_add_func ("/transport/pty/line-settings", test_pty_line_settings);
   g_test_add_func ("/transport/pty/by-id-symlink", test_pty_through_symlink);
+  g_test_add_func ("/transport/serial/termios-fallback", test_serial_termios_fallback);
   g_test_add_func ("/transport/factory", test_factory);
   g_test_add_func ("/transport/open/missing-lists-ports", test_open_missing_lists_ports);
   g_test_add_func ("/transport/open/errno-mapping", test_open_error_mapping);
@@ -1213,6 +1318,8 @@ main (int   argc,
   g_test_add_func ("/transport/tcp/echo", test_tcp_echo);
   g_test_add_func ("/transport/tcp/refused", test_tcp_refused);
   g_test_add_func ("/transport/tcp/timeout", test_tcp_timeout);
+  g_test_add_func ("/transport/tcp/cancel", test_tcp_cancel);
+  g_test_add_func ("/transport/tcp/unknown-host", test_tcp_unknown_host);
   g_test_add_func ("/port-list/hotplug", test_port_list_hotplug);
   g_test_add_func ("/port-list/enumerate", test_port_list_enumerate);
 

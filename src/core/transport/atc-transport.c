@@ -32,6 +32,11 @@ typedef struct
   GError            *lost_error;
   char              *lost_message;
   GMainContext      *context;
+  /* Given to the subclass while opening: cancelled by the caller's
+   * cancellable or by atc_transport_close(). */
+  GCancellable      *open_cancellable;
+  GCancellable      *caller_cancellable;
+  gulong             caller_handler;
 
   guint              open : 1;
   guint              opening : 1;
@@ -398,7 +403,10 @@ atc_transport_close (AtcTransport *self)
   g_return_if_fail (ATC_IS_TRANSPORT (self));
 
   if (priv->opening)
-    priv->abandon_open = TRUE;
+    {
+      priv->abandon_open = TRUE;
+      g_cancellable_cancel (priv->open_cancellable);
+    }
 
   was_open = priv->open;
   release_link (self, FALSE);
@@ -425,12 +433,24 @@ open_cb (GObject      *object,
 
   stream = ATC_TRANSPORT_GET_CLASS (self)->open_finish (self, result, &error);
   priv->opening = FALSE;
+  if (priv->caller_cancellable != NULL)
+    g_cancellable_disconnect (priv->caller_cancellable, priv->caller_handler);
+  priv->caller_handler = 0;
+  g_clear_object (&priv->caller_cancellable);
+  g_clear_object (&priv->open_cancellable);
 
   if (stream == NULL)
     {
       release_link (self, FALSE);
       g_clear_object (&priv->fd_input);
       g_clear_object (&priv->fd_output);
+      if (priv->abandon_open && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The connection was closed while it was being opened."));
+        }
+      priv->abandon_open = FALSE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -452,6 +472,13 @@ open_cb (GObject      *object,
   priv->disconnected = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPEN]);
   g_task_return_boolean (task, TRUE);
+}
+
+static void
+cancel_open_cb (GCancellable *caller,
+                GCancellable *open_cancellable)
+{
+  g_cancellable_cancel (open_cancellable);
 }
 
 void
@@ -484,8 +511,16 @@ atc_transport_open_async (AtcTransport       *self,
   priv->context = g_main_context_ref_thread_default ();
   priv->opening = TRUE;
   priv->abandon_open = FALSE;
+  priv->open_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      priv->caller_cancellable = g_object_ref (cancellable);
+      priv->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_open_cb),
+                                                    priv->open_cancellable, NULL);
+    }
 
-  ATC_TRANSPORT_GET_CLASS (self)->open_async (self, cancellable, open_cb, g_steal_pointer (&task));
+  ATC_TRANSPORT_GET_CLASS (self)->open_async (self, priv->open_cancellable, open_cb,
+                                              g_steal_pointer (&task));
 }
 
 gboolean
