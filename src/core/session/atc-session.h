@@ -36,6 +36,11 @@ typedef enum {
   ATC_SESSION_DISCONNECTED,  /* the link went away; see ::disconnected */
 } AtcSessionState;
 
+#define ATC_TYPE_SESSION_STATE (atc_session_state_get_type ())
+GType       atc_session_state_get_type  (void) G_GNUC_CONST;
+/* "Command mode", "Restarting": for a status line (translated). */
+const char *atc_session_state_to_string (AtcSessionState state);
+
 /* What detection found. */
 typedef struct {
   AtcModel *model;
