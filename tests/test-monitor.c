@@ -1333,6 +1333,28 @@ test_m0 (void)
 
   g_assert_false (atc_history_get_stats (atc_monitor_get_history (f->monitor), ATC_STATS_WINDOW_ALL, &stats));
 
+  /* Its export names the unnamed socket "socket" and has no signal. */
+  {
+    g_autoptr(GBytes) bytes = atc_history_export (atc_monitor_get_history (f->monitor),
+                                                  ATC_EXPORT_JSON, atc_monitor_get_events (f->monitor));
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonObject *root, *first, *event;
+
+    json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                &error);
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    first = json_array_get_object_element (json_object_get_array_member (root, "samples"), 1);
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (first, "links"),
+                                                    "socket"), ==, "down");
+    g_assert_false (json_object_has_member (first, "csq"));
+    g_assert_false (json_object_has_member (first, "network"));
+    event = json_array_get_object_element (json_object_get_array_member (root, "events"), 0);
+    g_assert_cmpstr (json_object_get_string_member (event, "socket"), ==, "socket");
+    g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "link-down");
+  }
+
   fixture_clear (f);
 }
 

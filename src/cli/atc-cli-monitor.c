@@ -167,7 +167,8 @@ print_sample_json (MonitorRun      *run,
     {
       AtcLinkState state = atc_sample_get_link (sample, i);
 
-      json_builder_set_member_name (builder, atc_monitor_get_socket_name (run->monitor, i));
+      json_builder_set_member_name (builder,
+                                    atc_socket_key (atc_monitor_get_socket_name (run->monitor, i)));
       if (state == ATC_LINK_NONE)
         json_builder_add_null_value (builder);
       else
@@ -239,7 +240,8 @@ on_event (AtcMonitor      *monitor,
       if (atc_monitor_event_get_socket (event) >= 0)
         {
           json_builder_set_member_name (builder, "socket");
-          json_builder_add_string_value (builder, atc_monitor_event_get_socket_name (event));
+          json_builder_add_string_value (builder,
+                                         atc_socket_key (atc_monitor_event_get_socket_name (event)));
         }
       json_builder_set_member_name (builder, "text");
       json_builder_add_string_value (builder, text);
@@ -325,7 +327,8 @@ print_summary (MonitorRun *run)
           gint64 observed = 0;
           gint64 up = atc_history_get_link_up_time (history, i, &observed);
 
-          json_builder_set_member_name (builder, atc_monitor_get_socket_name (run->monitor, i));
+          json_builder_set_member_name (builder,
+                                    atc_socket_key (atc_monitor_get_socket_name (run->monitor, i)));
           if (observed > 0)
             json_builder_add_double_value (builder, up / (double) G_USEC_PER_SEC);
           else

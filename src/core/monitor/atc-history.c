@@ -668,7 +668,7 @@ append_json_event (GString         *out,
     case ATC_MONITOR_EVENT_LINK_UP:
     case ATC_MONITOR_EVENT_LINK_DOWN:
       g_string_append (out, ", \"socket\": ");
-      append_json_string (out, atc_monitor_event_get_socket_name (event));
+      append_json_string (out, atc_socket_key (atc_monitor_event_get_socket_name (event)));
       break;
 
     case ATC_MONITOR_EVENT_NET_MODE_CHANGED:
@@ -719,7 +719,7 @@ format_json (Snapshot *snapshot)
     {
       if (s > 0)
         g_string_append (out, ", ");
-      append_json_string (out, snapshot->sockets[s]);
+      append_json_string (out, atc_socket_key (snapshot->sockets[s]));
     }
   g_string_append (out, "],\n  \"samples\": [");
 
@@ -760,7 +760,7 @@ format_json (Snapshot *snapshot)
 
               if (s > 0)
                 g_string_append (out, ", ");
-              append_json_string (out, snapshot->sockets[s]);
+              append_json_string (out, atc_socket_key (snapshot->sockets[s]));
               g_string_append (out, ": ");
               append_json_string (out, state == ATC_LINK_NONE ? NULL : atc_link_state_to_string (state));
             }

@@ -21,7 +21,8 @@
  * When the unit is unplugged, reboots or stops answering, the state turns
  * to ATC_MONITOR_LOST (with an event), the history is kept, and the monitor
  * reconnects the session by itself with exponential back-off (0.5 s
- * doubling to 10 s by default), then carries on polling.
+ * doubling to 10 s by default), then carries on polling. Stop the monitor
+ * before closing the session on purpose, or it will open it again.
  */
 #pragma once
 

@@ -178,6 +178,12 @@ atc_link_state_from_value (const char   *value,
   return FALSE;
 }
 
+const char *
+atc_socket_key (const char *name)
+{
+  return (name == NULL || name[0] == '\0') ? "socket" : name;
+}
+
 char *
 atc_format_iso8601 (gint64 time)
 {

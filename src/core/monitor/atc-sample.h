@@ -72,6 +72,10 @@ const char   *atc_link_state_to_string   (AtcLinkState     state);
 gboolean      atc_link_state_from_value  (const char      *value,
                                           AtcLinkState    *state);
 
+/* A socket's short name as a key for JSON and the like: the name, or
+ * "socket" for a model's single unnamed socket (M0). */
+const char   *atc_socket_key             (const char      *name);
+
 /* "2024-05-01T12:00:01.250Z": UTC, milliseconds, for exports. */
 char         *atc_format_iso8601         (gint64           time);
 
