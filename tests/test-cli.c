@@ -6,9 +6,15 @@
  * (demo:g781, demo:m0) or against atconf-sim on a pty, and checks what is
  * printed and the exit status. Expected values are the documents' defaults.
  */
+#define _GNU_SOURCE /* posix_openpt, ptsname */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -426,7 +432,8 @@ test_console_pipe (void)
   assert_lacks (run.out, "+CSQ");
 
   run_clear (&run);
-  run_cli (&run, "AT+WEBPORT?\nAT+WEBU?\n", "console", "-d", "demo:m0");
+  /* The M0 queries without '?' (M0 document 4.12, 4.11). */
+  run_cli (&run, "AT+WEBPORT\nAT+WEBU\n", "console", "-d", "demo:m0");
   g_assert_cmpint (run.status, ==, 0);
   assert_has_line (run.out, "+OK=80");
   assert_has_line (run.out, "+OK=admin,•••");
@@ -440,7 +447,7 @@ test_console_pipe_errors (void)
 
   /* A refused line is printed and the rest still runs; a script learns
    * about it from the exit status. */
-  run_cli (&run, "AT+NOSUCH?\nAT+E?\n", "console", "-d", "demo:m0");
+  run_cli (&run, "AT+NOSUCH\nAT+E\n", "console", "-d", "demo:m0");
   g_assert_cmpint (run.status, ==, 4);
   assert_contains (run.out, "+ERR");
   assert_has_line (run.out, "+OK=ON");
@@ -453,6 +460,337 @@ test_console_pipe_errors (void)
                    "ON");
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==,
                    "ok");
+}
+
+/* A terminal for the console: the master side stays with the test. */
+typedef struct {
+  int          master;
+  int          slave;
+  GSubprocess *process;
+  GString     *seen;     /* everything the console printed */
+  gsize        mark;     /* where the next expect() starts looking */
+} Tty;
+
+static void
+tty_open (Tty        *tty,
+          const char *device)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tty->master = posix_openpt (O_RDWR | O_NOCTTY);
+  g_assert_cmpint (tty->master, >=, 0);
+  g_assert_cmpint (grantpt (tty->master), ==, 0);
+  g_assert_cmpint (unlockpt (tty->master), ==, 0);
+  tty->slave = open (ptsname (tty->master), O_RDWR | O_NOCTTY);
+  g_assert_cmpint (tty->slave, >=, 0);
+  tty->seen = g_string_new (NULL);
+
+  launcher = new_launcher (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_take_stdin_fd (launcher, dup (tty->slave));
+  g_subprocess_launcher_take_stdout_fd (launcher, dup (tty->slave));
+  tty->process = g_subprocess_launcher_spawn (launcher, &error, cli_path, "console",
+                                              "--device", device, NULL);
+  g_assert_no_error (error);
+}
+
+/* Reads what the console prints until `needle` shows up. No clock: a
+ * console that never prints it fails by the test's meson timeout. */
+static void
+tty_expect (Tty        *tty,
+            const char *needle)
+{
+  for (;;)
+    {
+      char buffer[512];
+      const char *found = strstr (tty->seen->str + tty->mark, needle);
+      gssize n;
+
+      if (found)
+        {
+          tty->mark = found - tty->seen->str + strlen (needle);
+          return;
+        }
+      n = read (tty->master, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("the console ended before printing “%s”; it printed:\n%s", needle,
+                 tty->seen->str);
+      g_string_append_len (tty->seen, buffer, n);
+    }
+}
+
+static void
+tty_type (Tty        *tty,
+          const char *keys)
+{
+  g_assert_cmpint (write (tty->master, keys, strlen (keys)), ==, strlen (keys));
+}
+
+static void
+test_console_tty (void)
+{
+  Tty tty = { 0 };
+  struct termios before, after;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *history_path = g_build_filename (state_dir, "atconf", "console-history",
+                                                    NULL);
+  g_autofree char *history = NULL;
+
+  tty_open (&tty, "demo:g781");
+  g_assert_cmpint (tcgetattr (tty.slave, &before), ==, 0);
+  g_assert_true (before.c_lflag & ICANON);
+  tty_expect (&tty, "g781> ");
+
+  /* Tab completes the common part, a second Tab lists the choices. */
+  tty_type (&tty, "at+uartf\t");
+  tty_expect (&tty, "AT+UARTF");
+  tty_type (&tty, "\t");
+  tty_expect (&tty, "AT+UARTFL");
+  g_assert_nonnull (strstr (tty.seen->str, "AT+UARTFT"));
+  tty_type (&tty, "T?\r");
+  tty_expect (&tty, "+UARTFT:50");
+  tty_expect (&tty, "g781> ");
+
+  /* Left arrow and insertion in the middle of the line. */
+  tty_type (&tty, "AT+SOKA?\033[D\033[D\033[DC\r");
+  tty_expect (&tty, "+SOCKA:TCPC,test.usr.cn,2317");
+  tty_expect (&tty, "g781> ");
+
+  /* Up twice recalls the first command; Enter sends it again. */
+  tty_type (&tty, "\033[A\033[A\r");
+  tty_expect (&tty, "+UARTFT:50");
+  tty_expect (&tty, "g781> ");
+
+  /* A new command password: sent, but never written to the history. */
+  tty_type (&tty, "AT+CMDPW=s3cret#\r");
+  tty_expect (&tty, "OK");
+  tty_expect (&tty, "g781> ");
+
+  /* Ctrl-C abandons the line; Ctrl-U clears; the console goes on. */
+  tty_type (&tty, "AT+WKMOD?\003");
+  tty_expect (&tty, "^C");
+  tty_expect (&tty, "g781> ");
+  tty_type (&tty, "garbage\025AT+WKMOD?\r");
+  tty_expect (&tty, "+WKMOD:NET");
+  tty_expect (&tty, "g781> ");
+
+  /* Ctrl-D on an empty line leaves. */
+  tty_type (&tty, "\004");
+  g_subprocess_wait_check (tty.process, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The terminal is as it was. */
+  g_assert_cmpint (tcgetattr (tty.slave, &after), ==, 0);
+  g_assert_cmpuint (after.c_lflag, ==, before.c_lflag);
+  g_assert_cmpuint (after.c_iflag, ==, before.c_iflag);
+
+  g_assert_true (g_file_get_contents (history_path, &history, NULL, NULL));
+  assert_has_line (history, "AT+UARTFT?");
+  assert_has_line (history, "AT+SOCKA?");
+  assert_has_line (history, "AT+CMDPW=");
+  assert_lacks (history, "s3cret");
+
+  g_object_unref (tty.process);
+  g_string_free (tty.seen, TRUE);
+  close (tty.master);
+  close (tty.slave);
+  g_unlink (history_path);
+}
+
+/* ------------------------------------------------ atconf-sim on a pty */
+
+typedef struct {
+  GSubprocess *process;
+  char        *device;   /* "pty:/dev/pts/N" */
+} Sim;
+
+static void
+sim_start (Sim        *sim,
+           const char *model,
+           const char *faults)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  sim->process = g_subprocess_launcher_spawn (launcher, &error, sim_path, "--pty", "--model",
+                                              model, faults ? "--fault" : NULL, faults, NULL);
+  g_assert_no_error (error);
+  /* Its first line is the pty to open. */
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "/dev/"));
+  sim->device = g_strdup_printf ("pty:%s", line);
+}
+
+static void
+sim_stop (Sim *sim)
+{
+  g_subprocess_force_exit (sim->process);
+  g_subprocess_wait (sim->process, NULL, NULL);
+  g_clear_object (&sim->process);
+  g_clear_pointer (&sim->device, g_free);
+}
+
+static gboolean
+have_sim (void)
+{
+  if (sim_path && g_file_test (sim_path, G_FILE_TEST_IS_EXECUTABLE))
+    return TRUE;
+  g_test_skip ("atconf-sim is not built");
+  return FALSE;
+}
+
+static void
+test_sim_set_then_get (void)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  Sim sim = { 0 };
+
+  if (!have_sim ())
+    return;
+  sim_start (&sim, "g781", NULL);
+
+  run_cli (&run, NULL, "detect", "-d", sim.device, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "model"), ==, "g781");
+  g_assert_cmpstr (json_object_get_string_member (object, "firmware"), ==, "V1.1.05");
+  /* On a serial-like link the rate that answered is reported. */
+  g_assert_cmpint (json_object_get_int_member (object, "baud"), ==, 115200);
+
+  /* Each run enters command mode, works and returns the unit to data mode;
+   * the unit keeps what was set for the next run. */
+  run_clear (&run);
+  run_cli (&run, NULL, "set", "-d", sim.device, "UARTFT=100", "STMSG=\"Hello, world\"",
+           "HTPHD=\"X-Token: a=b\\r\\n\"");
+  g_assert_cmpint (run.status, ==, 0);
+
+  run_clear (&run);
+  run_cli (&run, NULL, "get", "-d", sim.device, "UARTFT", "STMSG", "HTPHD", "UARTFL");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "UARTFT: time=100");
+  assert_has_line (run.out, "STMSG: message=\"Hello, world\"");
+  assert_has_line (run.out, "HTPHD: header=\"X-Token: a=b\\r\\n\"");
+  assert_has_line (run.out, "UARTFL: length=1000");
+
+  /* A refused value leaves the unit's setting alone. */
+  run_clear (&run);
+  run_cli (&run, NULL, "set", "-d", sim.device, "UARTFT=70000");
+  g_assert_cmpint (run.status, ==, 3);
+  run_clear (&run);
+  run_cli (&run, NULL, "get", "-d", sim.device, "UARTFT");
+  assert_has_line (run.out, "UARTFT: time=100");
+
+  sim_stop (&sim);
+}
+
+static void
+test_sim_password_mode (void)
+{
+  g_auto(Run) run = { 0 };
+  Sim sim = { 0 };
+
+  if (!have_sim ())
+    return;
+  sim_start (&sim, "g781", NULL);
+
+  /* Commands ride the data channel behind the password (G781 4.8); the
+   * password never shows in the output nor the log. */
+  run_cli (&run, NULL, "get", "-d", sim.device, "--password", "www.usr.cn#", "--verbose",
+           "UARTFT", "CSQ");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "UARTFT: time=50");
+  assert_contains (run.out, "CSQ: rssi=");
+  assert_contains (run.err, "AT+UARTFT");
+  assert_lacks (run.err, "www.usr.cn#");
+
+  /* A wrong password gets no answer: a device error that names no secret. */
+  run_clear (&run);
+  run_cli (&run, NULL, "get", "-d", sim.device, "--password", "wrong-pw#", "--verbose",
+           "--timeout-scale", "0.2", "UARTFT");
+  g_assert_cmpint (run.status, ==, 1);
+  assert_lacks (run.err, "wrong-pw#");
+  g_assert_cmpstr (run.out, ==, "");
+
+  sim_stop (&sim);
+}
+
+static void
+test_sim_partial_apply (void)
+{
+  g_auto(Run) run = { 0 };
+  g_auto(GStrv) lines = NULL;
+  const char *applied = NULL, *unsent = NULL;
+  Sim sim = { 0 };
+
+  if (!have_sim ())
+    return;
+  /* The link drops after five commands: detection takes some, the sets
+   * the rest, and the last ones are never sent. */
+  sim_start (&sim, "g781", "disconnect=5");
+
+  run_cli (&run, NULL, "set", "-d", sim.device, "UARTFT=100", "UARTFL=200", "HEARTTM=60",
+           "STMSG=x", "HTPTO=20", "HTPTP=POST");
+  g_assert_cmpint (run.status, ==, 1);
+  lines = g_strsplit (run.err, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "Applied: "))
+      {
+        applied = lines[i] + strlen ("Applied: ");
+        unsent = strstr (applied, "Not sent: ");
+      }
+  g_assert_nonnull (applied);
+  g_assert_nonnull (unsent);
+  assert_contains (unsent, "HTPTP");
+  /* Every command reported applied was acknowledged on stdout, in order. */
+  assert_contains (applied, "UARTFT");
+  assert_has_line (run.out, "UARTFT: set time=100");
+  if (strstr (applied, "UARTFL"))
+    assert_has_line (run.out, "UARTFL: set length=200");
+  assert_lacks (run.out, "HTPTP");
+
+  sim_stop (&sim);
+}
+
+static void
+test_sim_m0 (void)
+{
+  g_auto(Run) run = { 0 };
+  Sim sim = { 0 };
+
+  if (!have_sim ())
+    return;
+  sim_start (&sim, "m0", NULL);
+
+  run_cli (&run, NULL, "detect", "-d", sim.device);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_contains (run.out, "USR-M0");
+  assert_contains (run.out, "4016");
+
+  run_clear (&run);
+  run_cli (&run, NULL, "set", "-d", sim.device, "WANN=DHCP,10.1.2.3,255.255.0.0,10.1.0.1",
+           "webu=tech,pa55");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "WEBU: set username=tech, password=•••");
+
+  run_clear (&run);
+  run_cli (&run, "AT+WANN\nAT+WEBU\n", "console", "-d", sim.device);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "+OK=DHCP,10.1.2.3,255.255.0.0,10.1.0.1");
+  assert_has_line (run.out, "+OK=tech,•••");
+  assert_lacks (run.out, "pa55");
+
+  sim_stop (&sim);
 }
 
 /* ------------------------------------------------ addresses and usage */
@@ -592,6 +930,11 @@ main (int    argc,
   g_test_add_func ("/cli/set/applies", test_set_applies);
   g_test_add_func ("/cli/console/pipe", test_console_pipe);
   g_test_add_func ("/cli/console/pipe-errors", test_console_pipe_errors);
+  g_test_add_func ("/cli/console/tty", test_console_tty);
+  g_test_add_func ("/cli/sim/set-then-get", test_sim_set_then_get);
+  g_test_add_func ("/cli/sim/password-mode", test_sim_password_mode);
+  g_test_add_func ("/cli/sim/partial-apply", test_sim_partial_apply);
+  g_test_add_func ("/cli/sim/m0", test_sim_m0);
   g_test_add_func ("/cli/device/missing", test_missing_device);
   g_test_add_func ("/cli/device/bad-address", test_bad_address);
   g_test_add_func ("/cli/usage", test_usage);
@@ -599,6 +942,11 @@ main (int    argc,
 
   status = g_test_run ();
 
-  g_rmdir (state_dir);
+  {
+    g_autofree char *atconf_dir = g_build_filename (state_dir, "atconf", NULL);
+
+    g_rmdir (atconf_dir);
+    g_rmdir (state_dir);
+  }
   return status;
 }

@@ -391,8 +391,9 @@ console_quit (Console *console,
 static void
 print_help (Console *console)
 {
-  g_print ("%s\n", _("Type AT commands as the documents write them (AT+UART?, AT+UARTFT=100); "
-                     "each line is sent as typed and the reply printed."));
+  g_print ("%s\n", _("Type AT commands as the documents write them (AT+UART? on a USR-G781, "
+                     "AT+UART on a USR-M0, AT+UARTFT=100); each line is sent as typed and the "
+                     "reply printed."));
   g_print ("%s\n", _("  .help   this text\n"
                      "  .log    the transaction log (secrets redacted)\n"
                      "  .quit   leave (also Ctrl-D); the unit goes back to data mode"));

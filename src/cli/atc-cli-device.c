@@ -62,6 +62,7 @@ detect_run (AtcCli  *cli,
   AtcTransport *transport;
   AtcModel *model;
   GPtrArray *commands;
+  const char *version_command;
   guint baud = 0;
   int echo = -1; /* unknown */
 
@@ -75,6 +76,7 @@ detect_run (AtcCli  *cli,
     return FALSE;
 
   model = atc_session_get_model (cli->session);
+  version_command = atc_model_get_version_command (model);
   transport = atc_session_get_transport (cli->session);
   if (cli->detection)
     {
@@ -84,6 +86,7 @@ detect_run (AtcCli  *cli,
     }
   else
     {
+      /* AT+E is the echo setting on both families (G781 4.3, M0 4.4). */
       const AtcCommand *echo_command = atc_model_lookup (model, "E");
       g_autoptr(GError) local_error = NULL;
       g_auto(GStrv) values = NULL;
@@ -142,9 +145,14 @@ detect_run (AtcCli  *cli,
           continue;
         }
       shown = single_value (cli, command, values);
-      if (firmware == NULL && g_str_equal (command->name, "VER"))
-        firmware = g_strdup (shown);
       json_builder_add_string_value (builder, shown);
+      /* The version is the "Firmware:" line already. */
+      if (version_command && g_str_equal (command->name, version_command))
+        {
+          if (firmware == NULL)
+            firmware = g_strdup (shown);
+          continue;
+        }
       g_string_append_printf (text, "%-10s %s\n", command->name, shown);
     }
   json_builder_end_object (builder);
