@@ -248,6 +248,12 @@ test_pty_both_ways (void)
   g_assert_cmpuint (atc_transport_get_line_settings (transport)->baud, ==, 9600);
   g_assert_true (g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input_of (transport))));
 
+  /* Opening twice would leak the first port. */
+  error = open_and_wait (transport);
+  g_assert_error (error, ATC_ERROR, ATC_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (atc_transport_is_open (transport));
+
   /* Host to unit: CR stays CR (raw mode, no ONLCR/ICRNL). */
   g_assert_true (g_output_stream_write_all (output_of (transport), command, sizeof command - 1,
                                             NULL, NULL, &error));

@@ -498,9 +498,9 @@ atc_transport_open_async (AtcTransport       *self,
 
   if (priv->open || priv->opening)
     {
-      g_task_return_new_error (task, ATC_ERROR, ATC_ERROR_BUSY,
-                               _("This connection is already open: close it before opening "
-                                 "it again."));
+      g_task_return_new_error (task, ATC_ERROR, ATC_ERROR_FAILED,
+                               _("This connection is already open or opening: close it before "
+                                 "opening it again."));
       return;
     }
 
