@@ -1880,6 +1880,43 @@ test_cli_interrupt (void)
 }
 
 static void
+test_cli_csv (void)
+{
+  const char *args[] = { "monitor", "--device", "demo:g781", "--count", "2", "--interval", "0",
+                         "--csv", NULL };
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  process = spawn_cli (args, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (process) != 0)
+    g_error ("atconf-cli monitor --csv failed:\n%s%s", out, err);
+
+  /* stdout is nothing but the CSV: the export's header and one row per
+   * sample; the summary goes to stderr. */
+  lines = g_strsplit (g_strchomp (out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_cmpstr (lines[0], ==,
+                   "time (ISO 8601 UTC),CSQ (raw),signal (dBm),signal bound,bars (0-4),network,"
+                   "socket A link,socket B link,socket C link,socket D link");
+  for (guint i = 1; i < 3; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], ",", -1);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 10);
+      g_assert_true (g_str_has_suffix (fields[0], "Z"));
+      g_assert_cmpstr (fields[8], ==, ""); /* sockets C and D are off by default */
+      g_assert_cmpstr (fields[9], ==, "");
+    }
+  g_assert_nonnull (strstr (err, "Samples: 2 "));
+}
+
+static void
 test_cli_usage (void)
 {
   const char *args[] = { "monitor", "--device", "demo:g781", "--interval", "-1", NULL };
@@ -1928,6 +1965,7 @@ main (int   argc,
   g_test_add_func ("/monitor/start/cancelled", test_start_cancelled);
   g_test_add_func ("/monitor/cli/json", test_cli_json);
   g_test_add_func ("/monitor/cli/interrupt", test_cli_interrupt);
+  g_test_add_func ("/monitor/cli/csv", test_cli_csv);
   g_test_add_func ("/monitor/cli/usage", test_cli_usage);
 
   return g_test_run ();
