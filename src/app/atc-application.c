@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atc-app-resources.h"
 #include "atc-application.h"
 #include "atc-window.h"
 
@@ -143,6 +144,18 @@ atc_application_dispose (GObject *object)
   G_OBJECT_CLASS (atc_application_parent_class)->dispose (object);
 }
 
+void
+atc_application_ensure_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      atc_app_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 static void
 atc_application_class_init (AtcApplicationClass *klass)
 {
@@ -154,6 +167,8 @@ atc_application_class_init (AtcApplicationClass *klass)
   app_class->startup = atc_application_startup;
   app_class->command_line = atc_application_command_line;
   app_class->handle_local_options = atc_application_handle_local_options;
+
+  atc_application_ensure_resources ();
 }
 
 static void

@@ -213,7 +213,7 @@ atc_device_page_fact_row (const char *title,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
   gtk_widget_add_css_class (label, "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
@@ -253,7 +253,8 @@ fact_query_cb (GObject      *object,
 
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      const char *title = query->command->description ? query->command->description : query->command->name;
+      const AtcParam *param = query->command->params->len > 0 ? g_ptr_array_index (query->command->params, 0) : NULL;
+      const char *title = param && param->label ? param->label : query->command->name;
 
       joined = values ? g_strjoinv (", ", values) : g_strdup_printf (_("not read: %s"), error->message);
       gtk_list_box_append (query->self->unit_list, atc_device_page_fact_row (title, joined));

@@ -29,6 +29,9 @@ atc_monitor_page_session_changed (AtcPage    *page,
 static void
 atc_monitor_page_dispose (GObject *object)
 {
+  /* The stack is both a template child and the bin's child: detach it
+   * from the bin first so it is unparented once. */
+  adw_bin_set_child (ADW_BIN (object), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), ATC_TYPE_MONITOR_PAGE);
 
   G_OBJECT_CLASS (atc_monitor_page_parent_class)->dispose (object);

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atc-application.h"
 #include "atc-page.h"
 
 typedef struct
@@ -87,6 +88,9 @@ atc_page_class_init (AtcPageClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* Subclasses load their templates from the UI resources. */
+  atc_application_ensure_resources ();
 }
 
 static void

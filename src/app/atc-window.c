@@ -24,8 +24,8 @@ struct _AtcWindow
   /* template children */
   AdwToastOverlay      *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   AdwViewStack         *stack;
-  GtkWidget            *disconnect_button;
   AtcDevicePage        *device_page;
   AtcConfigPage        *config_page;
   AtcMonitorPage       *monitor_page;
@@ -69,7 +69,6 @@ atc_window_set_session (AtcWindow  *self,
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     atc_page_set_session (pages[i], session);
 
-  gtk_widget_set_visible (self->disconnect_button, session != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.disconnect", session != NULL);
   if (session == NULL)
     adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
@@ -251,6 +250,16 @@ atc_window_dispose (GObject *object)
   atc_window_set_session (self, NULL);
   g_clear_pointer (&self->address, g_free);
 
+  /* libadwaita 1.2 crashes when a switcher outlives its stack during
+   * template disposal: detach them first. */
+  if (self->switcher_bar != NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, NULL);
+  if (self->switcher_title != NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, NULL);
+  /* The toast overlay is both a template child and the window's content:
+   * detach it first so it is unparented once. */
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (self), NULL);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), ATC_TYPE_WINDOW);
 
   G_OBJECT_CLASS (atc_window_parent_class)->dispose (object);
@@ -265,6 +274,7 @@ atc_window_class_init (AtcWindowClass *klass)
 
   object_class->dispose = atc_window_dispose;
 
+  atc_application_ensure_resources ();
   g_type_ensure (ATC_TYPE_DEVICE_PAGE);
   g_type_ensure (ATC_TYPE_CONFIG_PAGE);
   g_type_ensure (ATC_TYPE_MONITOR_PAGE);
@@ -274,8 +284,8 @@ atc_window_class_init (AtcWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/atconf/Atconf/atc-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, AtcWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, AtcWindow, disconnect_button);
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, device_page);
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, config_page);
   gtk_widget_class_bind_template_child (widget_class, AtcWindow, monitor_page);
