@@ -126,11 +126,18 @@ detect_run (AtcCli  *cli,
       g_autoptr(GError) local_error = NULL;
       g_auto(GStrv) values = NULL;
       g_autofree char *shown = NULL;
+      g_autofree char *name_colon = g_strconcat (command->name, ":", NULL);
 
       if (!command->identity || !(command->access & ATC_ACCESS_QUERY))
         continue;
-      values = query (cli, command, &local_error);
       json_builder_set_member_name (builder, command->name);
+      /* Detection read the version already. */
+      if (firmware && version_command && g_str_equal (command->name, version_command))
+        {
+          json_builder_add_string_value (builder, firmware);
+          continue;
+        }
+      values = query (cli, command, &local_error);
       if (values == NULL)
         {
           /* No SIM means no ICCID: report it and go on with the rest. */
@@ -140,7 +147,7 @@ detect_run (AtcCli  *cli,
               return FALSE;
             }
           json_builder_add_null_value (builder);
-          g_string_append_printf (text, "%-10s ", command->name);
+          g_string_append_printf (text, "%-10s ", name_colon);
           g_string_append_printf (text, _("unavailable (%s)\n"), local_error->message);
           continue;
         }
@@ -153,7 +160,7 @@ detect_run (AtcCli  *cli,
             firmware = g_strdup (shown);
           continue;
         }
-      g_string_append_printf (text, "%-10s %s\n", command->name, shown);
+      g_string_append_printf (text, "%-10s %s\n", name_colon, shown);
     }
   json_builder_end_object (builder);
 

@@ -25,9 +25,9 @@ normalize_command_name (const char *name)
   return g_strndup (start, len);
 }
 
-static guint
-edit_distance (const char *a,
-               const char *b)
+guint
+atc_cli_edit_distance (const char *a,
+                       const char *b)
 {
   gsize la = strlen (a), lb = strlen (b);
   g_autofree guint *row = g_new (guint, lb + 1);
@@ -88,12 +88,12 @@ atc_cli_suggest_commands (AtcModel   *model,
 
       if (command->name == NULL || *command->name == '\0')
         continue;
-      best = edit_distance (key, command->name);
+      best = atc_cli_edit_distance (key, command->name);
       /* A typed prefix ("SOCKA" for SOCKAEN) counts as close. */
       if (len >= 2 && g_ascii_strncasecmp (command->name, key, len) == 0)
         best = MIN (best, 1);
       for (guint a = 0; command->aliases && command->aliases[a]; a++)
-        best = MIN (best, edit_distance (key, command->aliases[a]));
+        best = MIN (best, atc_cli_edit_distance (key, command->aliases[a]));
       if (best <= limit)
         {
           Candidate c = { command->name, best };
@@ -131,29 +131,32 @@ atc_cli_lookup_command (AtcModel   *model,
       g_set_error_literal (error, ATC_ERROR, ATC_ERROR_UNKNOWN_COMMAND, message->str);
       return NULL;
     }
+  /* A command of the other model is a common slip in the field: say so
+   * rather than offer look-alikes. */
+  models = atc_catalog_get_models (atc_catalog_get_default ());
+  for (guint i = 0; i < models->len; i++)
+    {
+      AtcModel *other = g_ptr_array_index (models, i);
+      const AtcCommand *there = other != model ? atc_model_lookup (other, key) : NULL;
+
+      if (there != NULL && there->name && *there->name)
+        {
+          g_string_append_printf (message, _("%s is a command of the %s; this unit is a %s."),
+                                  there->name, atc_model_get_name (other),
+                                  atc_model_get_name (model));
+          g_set_error_literal (error, ATC_ERROR, ATC_ERROR_UNKNOWN_COMMAND, message->str);
+          return NULL;
+        }
+    }
+
   g_string_append_printf (message, _("Unknown command “%s” for the %s."),
                           key, atc_model_get_name (model));
-
   close = atc_cli_suggest_commands (model, key, 5);
   if (close[0] != NULL)
     {
       g_autofree char *list = g_strjoinv (", ", (char **) close);
 
       g_string_append_printf (message, _(" Did you mean: %s?"), list);
-    }
-
-  /* A command of the other model is a common slip in the field. */
-  models = atc_catalog_get_models (atc_catalog_get_default ());
-  for (guint i = 0; i < models->len; i++)
-    {
-      AtcModel *other = g_ptr_array_index (models, i);
-
-      if (other != model && atc_model_lookup (other, key) != NULL)
-        {
-          g_string_append_printf (message, _(" (%s is a command of the %s.)"),
-                                  key, atc_model_get_name (other));
-          break;
-        }
     }
 
   g_set_error_literal (error, ATC_ERROR, ATC_ERROR_UNKNOWN_COMMAND, message->str);

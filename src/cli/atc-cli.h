@@ -122,6 +122,10 @@ const char  **atc_cli_suggest_commands  (AtcModel           *model,
                                          const char         *name,
                                          guint               max);
 
+/* Levenshtein distance, ASCII case-insensitive. */
+guint         atc_cli_edit_distance     (const char         *a,
+                                         const char         *b);
+
 /* One field in the syntax `set` reads: bare when unambiguous, else quoted. */
 char         *atc_cli_quote_field       (const char         *value);
 /* Splits a `set` VALUE into its fields (commas, "quotes", backslash escapes). */

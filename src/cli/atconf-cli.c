@@ -124,9 +124,10 @@ suggest_subcommand (const char *name)
 {
   g_autoptr(GString) names = g_string_new (NULL);
 
-  /* Only prefixes: subcommands are few and short. */
+  /* A typo ("gte") or an abbreviation ("con"). */
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_ascii_strncasecmp (commands[i]->name, name, MIN (strlen (name), 2)) == 0)
+    if (atc_cli_edit_distance (commands[i]->name, name) <= 2 ||
+        (strlen (name) >= 2 && g_str_has_prefix (commands[i]->name, name)))
       g_string_append_printf (names, "%s%s", names->len ? ", " : "", commands[i]->name);
   return names->len ? g_string_free (g_steal_pointer (&names), FALSE) : NULL;
 }
