@@ -596,6 +596,8 @@ test_m0_replies (void)
   command (&host, "AT+UART", "\r\n+OK=115200,8,1,NONE,NFC\r\n");
   command (&host, "AT+SOCK", "\r\n+OK=TCPC,192.168.0.201,8234\r\n");
   command (&host, "AT+TCPSE", "\r\n+OK=Keep\r\n");
+  /* No documented default, but a unit always has a name. */
+  command (&host, "AT+MID", "\r\n+OK=USR-M0\r\n");
   /* No bracket escapes on the M0: its default URL travels as is. */
   command (&host, "AT+HTPURL", "\r\n+OK=/1.php?\r\n");
   command (&host, "AT+HTPHEAD", "\r\n+OK=User_Agent: Mozilla/4.0\r\n");
@@ -625,6 +627,10 @@ test_m0_replies (void)
   }
   command (&host, "AT+USERMAC=D8B04C00AB12", "\r\n+OK\r\n");
   command (&host, "AT+MAC", "\r\n+OK=D8B04C00AB12\r\n");
+  {
+    g_auto(GStrv) usermac = atc_simulator_dup_values (host.sim, "USERMAC", NULL);
+    g_assert_cmpstr (usermac[0], ==, "D8B04C00AB12");
+  }
 
   /* ENTM: +OK, then transparent mode where lines are data. */
   command (&host, "AT+ENTM", "\r\n+OK\r\n");

@@ -108,8 +108,32 @@ stores_values (const AtcCommand *command)
          !command->identity;
 }
 
-/* The catalog's defaults; a parameter without one reads back empty, as a
- * unit that was never given a value does. */
+/* A value for a parameter the catalog gives no default: empty, as a unit
+ * never given one reads back, where the parameter allows it; else the
+ * model's name (M0 MID, "Module name (Not certain)" in the document).
+ * USERMAC stays empty: it then means "no custom MAC". */
+static char *
+factory_value (AtcModel         *model,
+               const AtcCommand *command,
+               const AtcParam   *param)
+{
+  const char *candidates[] = { "", atc_model_get_name (model) };
+
+  if (param->default_value != NULL)
+    return g_strdup (param->default_value);
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      char *canonical = atc_param_validate (command, param, candidates[i], NULL);
+
+      if (canonical != NULL)
+        return canonical;
+    }
+
+  return g_strdup ("");
+}
+
+/* The catalog's defaults: the factory settings. */
 static GHashTable *
 factory_settings (AtcModel *model)
 {
@@ -127,10 +151,7 @@ factory_settings (AtcModel *model)
 
       values = g_new0 (char *, command->params->len + 1);
       for (guint p = 0; p < command->params->len; p++)
-        {
-          const char *def = param_at (command, p)->default_value;
-          values[p] = g_strdup (def != NULL ? def : "");
-        }
+        values[p] = factory_value (model, command, param_at (command, p));
       g_hash_table_insert (settings, command->name, values);
     }
 
@@ -1118,6 +1139,9 @@ atc_sim_unit_dup_values (AtcSimUnit *self,
 
   if ((cmd = lookup_or_fail (self, command, error)) == NULL)
     return NULL;
+  /* What the unit answers for it: USERMAC is read with AT+MAC. */
+  if (cmd->query_command != NULL && atc_model_lookup (self->model, cmd->query_command) != NULL)
+    cmd = atc_model_lookup (self->model, cmd->query_command);
   return current_values (self, cmd);
 }
 

@@ -113,7 +113,8 @@ gboolean          atc_sim_unit_set_baud          (AtcSimUnit         *self,
 guint             atc_sim_unit_get_packing_ms    (AtcSimUnit         *self);
 
 /* Readable values (escapes decoded) of a command, in parameter order: what
- * the unit would answer to a query, settings, identity or live status. */
+ * the unit would answer to a query, settings, identity or live status. A
+ * command read through another (USERMAC) gives that one's (MAC). */
 char            **atc_sim_unit_dup_values        (AtcSimUnit         *self,
                                                   const char         *command,
                                                   GError            **error);
