@@ -419,7 +419,7 @@ atc_cli_print_error (AtcCli       *cli,
 
   g_printerr ("%s: %s\n", g_get_prgname (), error->message);
   if (atc_cli_exit_status (error) == ATC_CLI_EXIT_USAGE && cli->command != NULL)
-    g_printerr (_("Try “%s %s --help”.\n"), g_get_prgname (), cli->command->name);
+    g_printerr (_("Try “%s --help”.\n"), g_get_prgname ());
   if (cli->list_ports_on_error)
     atc_cli_print_ports_hint ();
 }

@@ -178,15 +178,18 @@ atc_cli_close_session (AtcCli  *cli,
     return TRUE;
 
   /* The unit carries data only in data mode: a technician who queried a
-   * live unit must not leave it deaf. Password mode never left data mode,
-   * and a link that is gone or interrupted has nothing to leave. */
-  if (!cli->keep_command_mode && !cli->interrupted &&
+   * live unit must not leave it deaf, not even after Ctrl-C (a second
+   * Ctrl-C ends at once). Password mode never left data mode, and a link
+   * that is gone has nothing to leave. */
+  if (!cli->keep_command_mode &&
       atc_session_get_state (cli->session) == ATC_SESSION_COMMAND_MODE)
     {
+      g_autoptr(GCancellable) cancellable = NULL;
       g_autoptr(GAsyncResult) result = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      atc_session_leave_async (cli->session, cli->cancellable, ATC_CLI_AWAIT (cli));
+      cancellable = cli->interrupted ? g_cancellable_new () : g_object_ref (cli->cancellable);
+      atc_session_leave_async (cli->session, cancellable, ATC_CLI_AWAIT (cli));
       result = atc_cli_await (cli);
       if (!atc_session_leave_finish (cli->session, result, &local_error))
         {

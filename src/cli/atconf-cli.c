@@ -145,22 +145,62 @@ on_terminate_signal (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Help paragraphs are written as one line each; wrap them for a terminal.
+ * Lines that start with spaces are examples and stay as written. */
+static void
+append_wrapped (GString    *out,
+                const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    {
+      g_auto(GStrv) words = NULL;
+      glong column = 0;
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      if (lines[i][0] == ' ')
+        {
+          g_string_append (out, lines[i]);
+          continue;
+        }
+      words = g_strsplit (lines[i], " ", -1);
+      for (guint w = 0; words[w]; w++)
+        {
+          glong len = g_utf8_strlen (words[w], -1);
+
+          if (column > 0 && column + 1 + len > 78)
+            {
+              g_string_append_c (out, '\n');
+              column = 0;
+            }
+          else if (column > 0)
+            {
+              g_string_append_c (out, ' ');
+              column++;
+            }
+          g_string_append (out, words[w]);
+          column += len;
+        }
+    }
+}
+
 static GOptionContext *
 build_context (AtcCli              *cli,
                const AtcCliCommand *command)
 {
-  g_autofree char *parameter = NULL;
   g_autoptr(GString) description = g_string_new (NULL);
   GOptionContext *context;
 
-  parameter = g_strdup_printf ("%s%s%s", command->name,
-                               command->arguments ? " " : "",
-                               command->arguments ? command->arguments : "");
-  context = g_option_context_new (parameter);
+  context = g_option_context_new (command->arguments ? _(command->arguments) : NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, _(command->summary));
   if (command->description)
-    g_string_append_printf (description, "%s\n\n", _(command->description));
+    {
+      append_wrapped (description, _(command->description));
+      g_string_append (description, "\n\n");
+    }
   if (command->needs_device)
     g_string_append_printf (description, "%s\n\n", device_help ());
   g_string_append (description, atc_cli_exit_status_help ());
@@ -201,10 +241,15 @@ run_command (AtcCli              *cli,
 {
   g_autoptr(GOptionContext) context = build_context (cli, command);
   g_auto(GStrv) args = argv;
+  g_autofree char *prgname = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) close_error = NULL;
   gboolean ok;
 
+  /* "atconf-cli set [OPTION…] CMD=VALUE…" in --help, and "atconf-cli set:"
+   * before its messages. */
+  prgname = g_strdup_printf ("atconf-cli %s", command->name);
+  g_set_prgname (prgname);
   cli->command = command;
   if (!g_option_context_parse_strv (context, &args, &error) ||
       !check_global_options (cli, &error))
