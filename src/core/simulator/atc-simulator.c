@@ -41,6 +41,10 @@
 /* Step of the virtual clock when it follows real time. */
 #define CLOCK_STEP_MS 1000
 #define DEFAULT_HANDSHAKE_WINDOW_MS 3000
+/* A simulator may run for days under a monitor: the log and the network
+ * side keep their newest part. */
+#define MAX_LOG_ENTRIES 10000
+#define MAX_DATA_BYTES  (1024 * 1024)
 
 /* --- Link --------------------------------------------------------------- */
 
@@ -516,6 +520,8 @@ log_command (AtcSimulator  *self,
   entry->error = outcome->error;
   entry->transparent = transparent;
 
+  if (self->log->len >= MAX_LOG_ENTRIES)
+    g_ptr_array_remove_range (self->log, 0, MAX_LOG_ENTRIES / 10);
   g_ptr_array_add (self->log, entry);
   self->n_commands++;
   g_signal_emit (self, signals[SIGNAL_COMMAND_EXECUTED], 0, entry);
@@ -609,6 +615,14 @@ command_feed (AtcSimulator *self,
     {
       guint8 c = data[i];
 
+      /* The LF of a CR LF ends nothing more. */
+      if (c == '\n' && self->swallow_lf)
+        {
+          self->swallow_lf = FALSE;
+          continue;
+        }
+      self->swallow_lf = FALSE;
+
       /* CR, LF and ';' all end a command (protocol-notes.md). */
       if (c == '\r' || c == '\n' || c == ';')
         {
@@ -620,8 +634,7 @@ command_feed (AtcSimulator *self,
               g_byte_array_set_size (self->line, 0);
               self->line_overflow = FALSE;
               run_line (self, line, overflow, FALSE);
-              if (c == '\r')
-                self->swallow_lf = TRUE;
+              self->swallow_lf = c == '\r';
               if (self->mode != ATC_SIM_MODE_COMMAND)
                 return i + 1;
             }
@@ -639,6 +652,20 @@ command_feed (AtcSimulator *self,
 
 /* --- Transparent mode and the handshake --------------------------------- */
 
+/* Transparent data reaches the network side. */
+static void
+sink_data (AtcSimulator *self,
+           const guint8 *data,
+           gsize         len)
+{
+  g_autoptr(GBytes) frame = g_bytes_new (data, len);
+
+  if (self->data->len + len > MAX_DATA_BYTES)
+    g_byte_array_remove_range (self->data, 0, MIN (self->data->len, MAX_DATA_BYTES / 2));
+  g_byte_array_append (self->data, data, (guint) MIN (len, MAX_DATA_BYTES));
+  g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, frame);
+}
+
 static gboolean
 on_handshake_timeout (gpointer user_data)
 {
@@ -647,7 +674,7 @@ on_handshake_timeout (gpointer user_data)
   g_clear_pointer (&self->handshake_timer, g_source_unref);
 
   /* No 'a' in time: the "+++" was data after all. */
-  g_byte_array_append (self->data, (const guint8 *) "+++", 3);
+  sink_data (self, (const guint8 *) "+++", 3);
   set_mode (self, ATC_SIM_MODE_TRANSPARENT);
   return G_SOURCE_REMOVE;
 }
@@ -707,8 +734,7 @@ frame_complete (AtcSimulator *self)
         }
     }
 
-  g_byte_array_append (self->data, (const guint8 *) data, (guint) len);
-  g_signal_emit (self, signals[SIGNAL_DATA_RECEIVED], 0, frame);
+  sink_data (self, (const guint8 *) data, len);
 }
 
 static gboolean
@@ -806,13 +832,6 @@ handle_input (AtcSimulator *self,
       return;
     }
 
-  if (self->swallow_lf && len > 0 && data[0] == '\n')
-    {
-      data++;
-      len--;
-    }
-  self->swallow_lf = FALSE;
-
   while (len > 0)
     {
       gsize used;
@@ -820,6 +839,14 @@ handle_input (AtcSimulator *self,
       switch (self->mode)
         {
         case ATC_SIM_MODE_TRANSPARENT:
+          /* The LF after "AT+ENTM\r" is the command's, not data. */
+          if (self->swallow_lf && data[0] == '\n')
+            {
+              self->swallow_lf = FALSE;
+              used = 1;
+              break;
+            }
+          self->swallow_lf = FALSE;
           used = transparent_feed (self, data, len, now);
           break;
         case ATC_SIM_MODE_HANDSHAKE:
@@ -836,11 +863,6 @@ handle_input (AtcSimulator *self,
           break;
         case ATC_SIM_MODE_COMMAND:
           used = command_feed (self, data, len);
-          if (used < len && self->swallow_lf && data[used] == '\n')
-            {
-              used++;
-              self->swallow_lf = FALSE;
-            }
           break;
         case ATC_SIM_MODE_REBOOTING:
         default:

@@ -108,11 +108,12 @@ void             atc_simulator_set_status       (AtcSimulator        *self,
 
 /* --- What happened ------------------------------------------------------ */
 
-/* AtcSimLogEntry*, oldest first; owned by the simulator. */
+/* AtcSimLogEntry*, oldest first; owned by the simulator. The log keeps
+ * the newest 10000 entries; the count counts them all. */
 GPtrArray       *atc_simulator_get_log          (AtcSimulator        *self);
 guint            atc_simulator_get_command_count(AtcSimulator        *self);
 void             atc_simulator_clear_log        (AtcSimulator        *self);
-/* Transparent data that reached the network side. */
+/* Transparent data that reached the network side (the newest MiB). */
 GBytes          *atc_simulator_dup_data         (AtcSimulator        *self);
 void             atc_simulator_clear_data       (AtcSimulator        *self);
 
