@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -606,19 +607,33 @@ typedef struct {
   char        *device;   /* "pty:/dev/pts/N" */
 } Sim;
 
+/* Starts atconf-sim --pty --model MODEL, with further options up to NULL. */
 static void
 sim_start (Sim        *sim,
            const char *model,
-           const char *faults)
+           ...)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, sim_path);
+  g_ptr_array_add (argv, (gpointer) "--pty");
+  g_ptr_array_add (argv, (gpointer) "--model");
+  g_ptr_array_add (argv, (gpointer) model);
+  va_start (args, model);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
 
   launcher = new_launcher (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  sim->process = g_subprocess_launcher_spawn (launcher, &error, sim_path, "--pty", "--model",
-                                              model, faults ? "--fault" : NULL, faults, NULL);
+  sim->process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata,
+                                               &error);
   g_assert_no_error (error);
   /* Its first line is the pty to open. */
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
@@ -695,6 +710,32 @@ test_sim_set_then_get (void)
 }
 
 static void
+test_sim_restart (void)
+{
+  g_auto(Run) run = { 0 };
+  Sim sim = { 0 };
+
+  if (!have_sim ())
+    return;
+  /* A fast-booting unit; --timeout-scale shortens the wait for the reboot. */
+  sim_start (&sim, "g781", "--reboot-ms=300", NULL);
+
+  run_cli (&run, NULL, "set", "-d", sim.device, "--restart", "--timeout-scale", "0.1",
+           "HEARTTM=45");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "HEARTTM: set time=45");
+  assert_contains (run.out, "The unit is back");
+
+  /* After the restart the unit is in data mode again and kept the value. */
+  run_clear (&run);
+  run_cli (&run, NULL, "get", "-d", sim.device, "HEARTTM");
+  g_assert_cmpint (run.status, ==, 0);
+  assert_has_line (run.out, "HEARTTM: time=45");
+
+  sim_stop (&sim);
+}
+
+static void
 test_sim_password_mode (void)
 {
   g_auto(Run) run = { 0 };
@@ -737,7 +778,7 @@ test_sim_partial_apply (void)
     return;
   /* The link drops after five commands: detection takes some, the sets
    * the rest, and the last ones are never sent. */
-  sim_start (&sim, "g781", "disconnect=5");
+  sim_start (&sim, "g781", "--fault=disconnect=5", NULL);
 
   run_cli (&run, NULL, "set", "-d", sim.device, "UARTFT=100", "UARTFL=200", "HEARTTM=60",
            "STMSG=x", "HTPTO=20", "HTPTP=POST");
@@ -933,6 +974,7 @@ main (int    argc,
   g_test_add_func ("/cli/console/tty", test_console_tty);
   g_test_add_func ("/cli/sim/set-then-get", test_sim_set_then_get);
   g_test_add_func ("/cli/sim/password-mode", test_sim_password_mode);
+  g_test_add_func ("/cli/sim/restart", test_sim_restart);
   g_test_add_func ("/cli/sim/partial-apply", test_sim_partial_apply);
   g_test_add_func ("/cli/sim/m0", test_sim_m0);
   g_test_add_func ("/cli/device/missing", test_missing_device);

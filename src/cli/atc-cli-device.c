@@ -629,7 +629,7 @@ set_run (AtcCli  *cli,
         g_print (_("The unit is back with the new settings.\n"));
     }
   else if (!cli->json)
-    g_print (_("The unit uses the new settings after a restart (--restart).\n"));
+    g_printerr (_("The unit uses the new settings after a restart (--restart).\n"));
   return TRUE;
 }
 
