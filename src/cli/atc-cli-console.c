@@ -24,8 +24,8 @@
 #include "atc-cli.h"
 #include "atc-cli-lineedit.h"
 #include "atc-codec.h"
-
-#define HISTORY_MAX 1000
+#include "atc-console-history.h"
+#include "atc-console-line.h"
 
 typedef struct {
   AtcCli            *cli;
@@ -37,8 +37,8 @@ typedef struct {
   AtcLineEditor     *editor;
   guint              stdin_watch;
   GByteArray        *typed;        /* bytes typed while a command runs */
-  GPtrArray         *history;
-  char              *history_path;
+  AtcConsoleHistory *history;
+  gboolean           history_failed; /* said once; no more saving */
 
   /* Pipe */
   GDataInputStream  *input;
@@ -107,25 +107,15 @@ enter_raw_mode (GError **error)
 
 /* ------------------------------------------------------------ lines */
 
-/* Where the AT command of a typed line starts: after a command password
- * typed by hand ("www.usr.cn#AT+CSQ"), or -1 when there is none. */
+/* Where the AT command of a typed line starts (after a command password
+ * typed by hand), or -1 when there is none. */
 static gssize
 find_command_start (Console    *console,
                     const char *line)
 {
-  const char *known[] = { console->cli->password,
-                          atc_model_get_command_password (console->model) };
+  const char *passwords[] = { console->cli->password, NULL };
 
-  if (g_ascii_strncasecmp (line, "AT", 2) == 0)
-    return 0;
-  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
-    if (known[i] && *known[i] && g_str_has_prefix (line, known[i]) &&
-        g_ascii_strncasecmp (line + strlen (known[i]), "AT", 2) == 0)
-      return strlen (known[i]);
-  for (const char *p = line; *p; p++)
-    if (g_ascii_strncasecmp (p, "AT+", 3) == 0)
-      return p - line;
-  return -1;
+  return atc_console_line_command_start (console->model, passwords, line);
 }
 
 /* The catalog command a line "AT+NAME=…" / "AT+NAME?" is about, or NULL. */
@@ -134,38 +124,21 @@ line_command (Console    *console,
               const char *at_line,
               gboolean   *is_set)
 {
-  gsize len;
-  g_autofree char *name = NULL;
-
-  *is_set = FALSE;
-  if (g_ascii_strncasecmp (at_line, "AT+", 3) != 0)
-    return NULL;
-  len = strcspn (at_line + 3, "=?");
-  *is_set = at_line[3 + len] == '=';
-  name = g_ascii_strup (at_line + 3, len);
-  return atc_model_lookup (console->model, g_strstrip (name));
+  return atc_console_line_lookup (console->model, at_line, is_set);
 }
 
-/* What of a line may be kept (history, JSON echo): never the password
- * prefix, and for a command with a secret field only "AT+CMD=" so the
- * value is neither stored nor re-sent by accident. NULL: keep nothing. */
+/* What of a line may be kept (history, JSON echo): console commands as
+ * typed, AT lines as the core allows (never a password nor a secret
+ * value). NULL: keep nothing. */
 static char *
 safe_line (Console    *console,
            const char *line)
 {
-  const AtcCommand *command;
-  gboolean is_set;
-  gssize start;
+  const char *passwords[] = { console->cli->password, NULL };
 
   if (line[0] == '.')
     return g_strdup (line);
-  start = find_command_start (console, line);
-  if (start < 0)
-    return NULL;  /* maybe a mistyped password: keep nothing */
-  command = line_command (console, line + start, &is_set);
-  if (command && is_set && atc_command_has_secret (command))
-    return g_strdup_printf ("AT+%s=", command->name);
-  return g_strdup (line + start);
+  return atc_console_line_for_history (console->model, passwords, line);
 }
 
 /* The reply's value as it may be shown: secret fields masked. */
@@ -271,19 +244,11 @@ print_reply (Console    *console,
 static void
 history_load (Console *console)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autofree char *path = atc_console_history_get_default_path ();
 
-  console->history_path = g_build_filename (g_get_user_state_dir (), "atconf",
-                                            "console-history", NULL);
-  if (!g_file_get_contents (console->history_path, &contents, NULL, NULL))
-    return;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    if (*lines[i])
-      g_ptr_array_add (console->history, g_strdup (lines[i]));
-  while (console->history->len > HISTORY_MAX)
-    g_ptr_array_remove_index (console->history, 0);
+  console->history = atc_console_history_new (path);
+  /* An unreadable history only means starting without one. */
+  atc_console_history_load (console->history, NULL);
 }
 
 static void
@@ -291,36 +256,18 @@ history_add (Console    *console,
              const char *line)
 {
   g_autofree char *kept = safe_line (console, line);
-  g_autoptr(GString) contents = NULL;
-  g_autofree char *dir = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (kept == NULL || *kept == '\0')
+  if (kept == NULL || !atc_console_history_add (console->history, kept))
     return;
-  if (console->history->len > 0 &&
-      g_str_equal (g_ptr_array_index (console->history, console->history->len - 1), kept))
+  if (console->history_failed)
     return;
-  g_ptr_array_add (console->history, g_steal_pointer (&kept));
-  while (console->history->len > HISTORY_MAX)
-    g_ptr_array_remove_index (console->history, 0);
 
-  contents = g_string_new (NULL);
-  for (guint i = 0; i < console->history->len; i++)
-    g_string_append_printf (contents, "%s\n", (char *) g_ptr_array_index (console->history, i));
-  dir = g_path_get_dirname (console->history_path);
-  /* Private: even redacted, what a technician typed is theirs. */
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents_full (console->history_path, contents->str, contents->len,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!atc_console_history_save (console->history, &error))
     {
       /* History is a convenience; say so once and go on without it. */
-      if (error == NULL)
-        g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno),
-                     "%s", g_strerror (errno));
-      g_printerr (_("Cannot save the console history in %s: %s\n"), console->history_path,
-                  error->message);
-      g_clear_pointer (&console->history_path, g_free);
-      console->history_path = g_strdup ("/dev/null");
+      g_printerr ("%s\n", error->message);
+      console->history_failed = TRUE;
     }
 }
 
@@ -331,48 +278,20 @@ complete_line (const char *before,
                gpointer    user_data)
 {
   Console *console = user_data;
-  g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
-  const char *dot_commands[] = { ".help", ".log", ".quit" };
-  GPtrArray *commands;
-  gssize start;
-  gsize typed;
+  const char *passwords[] = { console->cli->password, NULL };
 
   if (before[0] == '.')
     {
+      g_autoptr(GStrvBuilder) out = g_strv_builder_new ();
+      const char *dot_commands[] = { ".help", ".log", ".quit" };
+
       for (guint i = 0; i < G_N_ELEMENTS (dot_commands); i++)
         if (g_str_has_prefix (dot_commands[i], before))
           g_strv_builder_add (out, dot_commands[i]);
       return g_strv_builder_end (out);
     }
 
-  /* Only the command name is completed: nothing after '=' or '?'. */
-  if (strpbrk (before, "=?,") != NULL)
-    return g_strv_builder_end (out);
-  if (strlen (before) < 3 && g_ascii_strncasecmp ("AT+", before, strlen (before)) == 0)
-    {
-      g_strv_builder_add (out, "AT+");
-      return g_strv_builder_end (out);
-    }
-  start = find_command_start (console, before);
-  if (start < 0 || g_ascii_strncasecmp (before + start, "AT+", 3) != 0)
-    return g_strv_builder_end (out);
-
-  typed = strlen (before + start + 3);
-  commands = atc_model_get_commands (console->model);
-  for (guint i = 0; i < commands->len; i++)
-    {
-      const AtcCommand *command = g_ptr_array_index (commands, i);
-
-      if (command->name && *command->name &&
-          g_ascii_strncasecmp (command->name, before + start + 3, typed) == 0)
-        {
-          g_autofree char *candidate = g_strdup_printf ("%.*sAT+%s", (int) start, before,
-                                                        command->name);
-
-          g_strv_builder_add (out, candidate);
-        }
-    }
-  return g_strv_builder_end (out);
+  return atc_console_line_complete (console->model, passwords, before);
 }
 
 /* ------------------------------------------------------------ running */
@@ -635,7 +554,6 @@ console_run (AtcCli  *cli,
   console.model = atc_session_get_model (cli->session);
   console.loop = g_main_loop_new (NULL, FALSE);
   console.tty = isatty (STDIN_FILENO) && isatty (STDOUT_FILENO);
-  console.history = g_ptr_array_new_with_free_func (g_free);
   console.typed = g_byte_array_new ();
 
   if (console.tty)
@@ -653,7 +571,7 @@ console_run (AtcCli  *cli,
                                 atc_session_get_password_mode (cli->session) ? "#" : "");
       console.editor = atc_line_editor_new ();
       atc_line_editor_set_prompt (console.editor, prompt);
-      atc_line_editor_set_history (console.editor, console.history);
+      atc_line_editor_set_history (console.editor, atc_console_history_get_lines (console.history));
       atc_line_editor_set_completer (console.editor, complete_line, &console);
       g_print (_("%s, firmware %s. Type AT commands; .help for help, .quit or Ctrl-D to "
                  "leave.\n"),
@@ -703,10 +621,9 @@ out:
   restore_terminal ();
   g_clear_pointer (&console.editor, atc_line_editor_free);
   g_clear_object (&console.input);
-  g_clear_pointer (&console.history, g_ptr_array_unref);
+  g_clear_object (&console.history);
   g_clear_pointer (&console.typed, g_byte_array_unref);
   g_clear_pointer (&console.loop, g_main_loop_unref);
-  g_free (console.history_path);
   g_free (console.pending_line);
   return ok;
 }
