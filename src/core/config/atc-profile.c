@@ -929,7 +929,7 @@ atc_profile_check_model (AtcProfile  *self,
     return TRUE;
 
   g_set_error (error, ATC_ERROR, ATC_ERROR_PROFILE,
-               _("model: this profile is for the %s (%s) but the unit is a %s (%s); use a profile made for the %s"),
+               _("This profile is for the %s (%s) but the unit is a %s (%s); use a profile made for the %s"),
                atc_model_get_name (self->model), atc_model_get_id (self->model),
                atc_model_get_name (model), atc_model_get_id (model),
                atc_model_get_name (model));
