@@ -15,6 +15,14 @@
  * opens (atc_simulator_open_pty()) or one TCP client on loopback
  * (atc_simulator_listen_tcp()). All of its I/O and timers run on the
  * thread-default main context of the thread that created it.
+ *
+ * Properties: "model", "seed" (construct-only); "mode" (read-only);
+ * "latency-ms" (delay before each reply, 0), "reboot-ms" (the model's),
+ * "handshake-window-ms" (3000), "baud" (the unit's UART rate), "host-baud"
+ * (0: same as the unit), "pace" (send at the unit's baud rate, FALSE),
+ * "auto-clock" (the virtual clock follows real time, TRUE), "error-style".
+ * Signals: ::command-executed (AtcSimLogEntry *entry), ::data-received
+ * (GBytes *frame), ::link-changed (gboolean attached).
  */
 #pragma once
 
