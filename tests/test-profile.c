@@ -596,6 +596,68 @@ test_script_of_diff (void)
 }
 
 static void
+test_script_of_profile (TmpDir        *fixture,
+                        gconstpointer  data)
+{
+  const char *json =
+    "{ \"schema\": 1, \"model\": \"m0\", \"firmware\": \"4016\", \"settings\": {\n"
+    "  \"HEARTEN\": { \"status\": \"ON\" },\n"
+    "  \"WEBU\": { \"username\": \"tech\", \"password\": \"pw5x\" },\n"
+    "  \"DNS\": { \"address\": \"9.9.9.9\" } } }";
+  g_autoptr(AtcProfile) profile = atc_profile_load_data (json, -1, NULL, NULL, NULL);
+  g_autoptr(AtcProfile) partial = NULL;
+  g_autoptr(AtcProfile) back = NULL;
+  g_autofree char *script = NULL;
+  g_autofree char *hidden = NULL;
+  g_autofree char *path = g_build_filename (fixture->path, "m0.at", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *dns;
+  const char *heart;
+  mode_t old_umask;
+
+  g_assert_nonnull (profile);
+  script = atc_script_export_profile (profile, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (script, "# firmware: 4016\n"));
+  g_assert_nonnull (strstr (script, "\nAT+WEBU=tech,pw5x\n"));
+  /* The heartbeat is switched on after the other settings. */
+  dns = strstr (script, "\nAT+DNS=9.9.9.9\n");
+  heart = strstr (script, "\nAT+HEARTEN=ON\n");
+  g_assert_nonnull (dns);
+  g_assert_nonnull (heart);
+  g_assert_true (dns < heart);
+
+  back = atc_script_import (script, NULL, model ("m0"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (atc_profile_get_n_values (back), ==, atc_profile_get_n_values (profile));
+  g_assert_cmpstr (atc_profile_get_value (back, "WEBU", "password"), ==, "pw5x");
+
+  hidden = atc_script_export_profile (profile, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (strstr (hidden, "pw5x"));
+
+  /* A script with a secret is written 0600, whatever the umask. */
+  old_umask = umask (0);
+  g_assert_true (atc_script_save_file (script, path, TRUE, &error));
+  umask (old_umask);
+  g_assert_no_error (error);
+  g_assert_cmpuint (file_mode (path), ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, script);
+
+  /* Without a unit, a half-given command cannot be written. */
+  partial = atc_profile_new (model ("m0"));
+  g_assert_true (atc_profile_set_value (partial, "UART", "parity", "EVEN", NULL));
+  g_assert_true (atc_profile_set_value (partial, "DNS", "address", "1.1.1.1", NULL));
+  g_clear_pointer (&script, g_free);
+  script = atc_script_export_profile (partial, FALSE, &error);
+  g_assert_null (script);
+  g_assert_error (error, ATC_ERROR, ATC_ERROR_PROFILE);
+  g_assert_nonnull (strstr (error->message, "only some parameters of UART"));
+}
+
+static void
 test_script_errors (void)
 {
   const char *script =
@@ -679,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/script/secrets", test_script_secrets);
   g_test_add_func ("/script/diff", test_script_of_diff);
   g_test_add_func ("/script/errors", test_script_errors);
+  g_test_add ("/script/of-profile", TmpDir, NULL, tmpdir_setup, test_script_of_profile, tmpdir_teardown);
 
   return g_test_run ();
 }

@@ -32,4 +32,12 @@ char       *atc_config_redact       (const char         *text,
  * \r, \n, \t, \xNN, so a header value cannot break a diff or a listing. */
 char       *atc_config_display_value (const char        *value);
 
+/* Writes `data` to `path` atomically (a temporary file in the same
+ * directory, then rename). private_mode: created 0600, for files that hold
+ * secrets; otherwise 0666 less the umask. */
+gboolean    atc_config_write_file    (const char        *path,
+                                      const char        *data,
+                                      gboolean           private_mode,
+                                      GError           **error);
+
 G_END_DECLS

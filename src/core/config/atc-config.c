@@ -4,9 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "atc-config.h"
 #include "atc-config-private.h"
@@ -238,6 +242,77 @@ atc_config_display_value (const char *value)
     }
 
   return g_string_free (text, FALSE);
+}
+
+static gboolean
+write_all (int          fd,
+           const char  *data,
+           gsize        length)
+{
+  while (length > 0)
+    {
+      gssize n = write (fd, data, length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return FALSE;
+      data += n;
+      length -= n;
+    }
+
+  return TRUE;
+}
+
+gboolean
+atc_config_write_file (const char  *path,
+                       const char  *data,
+                       gboolean     private_mode,
+                       GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  int saved_errno;
+  int fd;
+
+  /* The mode is given at creation: a file holding secrets is never
+   * readable by others, not even between open() and a chmod(). Without
+   * secrets the umask decides, as for any document. */
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, private_mode ? 0600 : 0666);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, ATC_ERROR,
+                   saved_errno == EACCES || saved_errno == EPERM ? ATC_ERROR_PERMISSION : ATC_ERROR_FAILED,
+                   _("Cannot create a file in %s to write %s: %s; pick a folder you can write to"),
+                   dir, base, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!write_all (fd, data, strlen (data)) || fsync (fd) != 0)
+    {
+      saved_errno = errno;
+      close (fd);
+      g_unlink (tmp_path);
+      g_set_error (error, ATC_ERROR, ATC_ERROR_FAILED,
+                   _("Cannot write %s: %s; check the free space and try again"),
+                   path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Renamed into place whole: a reader never sees half a file, and an
+   * existing file is replaced only once the new one is complete. */
+  if (close (fd) != 0 || g_rename (tmp_path, path) != 0)
+    {
+      saved_errno = errno;
+      g_unlink (tmp_path);
+      g_set_error (error, ATC_ERROR, ATC_ERROR_FAILED,
+                   _("Cannot write %s: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 AtcConfig *

@@ -4,13 +4,9 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
 
 #include "atc-error.h"
 #include "atc-config-private.h"
@@ -664,26 +660,6 @@ atc_profile_to_data (AtcProfile *self,
   return g_strconcat (text, "\n", NULL);
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        length)
-{
-  while (length > 0)
-    {
-      gssize n = write (fd, data, length);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return FALSE;
-      data += n;
-      length -= n;
-    }
-
-  return TRUE;
-}
-
 gboolean
 atc_profile_save_file (AtcProfile  *self,
                        const char  *path,
@@ -691,55 +667,12 @@ atc_profile_save_file (AtcProfile  *self,
                        GError     **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  int fd;
-  int saved_errno;
 
   g_return_val_if_fail (ATC_IS_PROFILE (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   data = atc_profile_to_data (self, with_secrets);
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-
-  /* The mode is given at creation: a file holding secrets is never
-   * readable by others, not even between open() and a chmod(). Without
-   * secrets the umask decides, as for any document. */
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, with_secrets ? 0600 : 0666);
-  if (fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, ATC_ERROR,
-                   saved_errno == EACCES || saved_errno == EPERM ? ATC_ERROR_PERMISSION : ATC_ERROR_FAILED,
-                   _("Cannot create a file in %s to save the profile: %s; pick a folder you can write to"),
-                   dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!write_all (fd, data, strlen (data)) || fsync (fd) != 0)
-    {
-      saved_errno = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      g_set_error (error, ATC_ERROR, ATC_ERROR_FAILED,
-                   _("Cannot write profile %s: %s; check the free space and try again"),
-                   path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (close (fd) != 0 || g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_unlink (tmp_path);
-      g_set_error (error, ATC_ERROR, ATC_ERROR_FAILED,
-                   _("Cannot save profile %s: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  return TRUE;
+  return atc_config_write_file (path, data, with_secrets, error);
 }
 
 /* Accessors */

@@ -25,6 +25,7 @@ struct _AtcProvisioner
   GPtrArray          *units;   /* UnitSpec* */
   gboolean            restart;
   double              timeout_scale;
+  char               *password;
   AtcProvisionReport *report;
   gboolean            running;
 };
@@ -72,6 +73,7 @@ atc_provisioner_dispose (GObject *object)
   g_clear_pointer (&self->units, g_ptr_array_unref);
   g_clear_object (&self->report);
   g_clear_object (&self->profile);
+  g_clear_pointer (&self->password, g_free);
 
   G_OBJECT_CLASS (atc_provisioner_parent_class)->dispose (object);
 }
@@ -211,6 +213,16 @@ atc_provisioner_set_restart (AtcProvisioner *self,
   g_return_if_fail (ATC_IS_PROVISIONER (self));
 
   self->restart = !!restart;
+}
+
+void
+atc_provisioner_set_command_password (AtcProvisioner *self,
+                                      const char     *password)
+{
+  g_return_if_fail (ATC_IS_PROVISIONER (self));
+
+  g_free (self->password);
+  self->password = g_strdup (password);
 }
 
 void
@@ -451,6 +463,8 @@ job_start (GTask *task,
     job->session = g_object_ref (spec->session);
   else
     {
+      g_autoptr(AtcAddress) parsed = atc_address_parse (spec->address, NULL);
+
       job->session = atc_session_new_for_address (spec->address, &error);
       job->own_session = TRUE;
       if (job->session == NULL)
@@ -462,6 +476,8 @@ job_start (GTask *task,
           g_idle_add_once ((GSourceOnceFunc) job_done, job);
           return;
         }
+      if (self->password != NULL && parsed != NULL && parsed->password == NULL)
+        atc_session_set_command_password (job->session, self->password);
     }
 
   atc_session_set_timeout_scale (job->session, self->timeout_scale);

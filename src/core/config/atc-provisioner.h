@@ -36,6 +36,10 @@ guint               atc_provisioner_get_n_units       (AtcProvisioner      *self
 
 void                atc_provisioner_set_restart       (AtcProvisioner      *self,
                                                        gboolean             restart);
+/* Command-password mode for every unit the provisioner opens (an
+ * address's own ?password= wins); NULL: command mode. */
+void                atc_provisioner_set_command_password (AtcProvisioner *self,
+                                                          const char     *password);
 /* Applied to every session (slow links, tests); 1.0 by default. */
 void                atc_provisioner_set_timeout_scale (AtcProvisioner      *self,
                                                        double               scale);

@@ -76,26 +76,20 @@ has_secret_value (const AtcCommand  *command,
   return FALSE;
 }
 
-char *
-atc_script_export (AtcConfig      *config,
-                   AtcConfigDiff  *diff,
-                   gboolean        with_secrets,
-                   GError        **error)
+/* The script of `commands` with their values from `config`; the change
+ * lines of `diff` as comments when given. */
+static char *
+export_commands (AtcConfig      *config,
+                 GPtrArray      *commands,
+                 AtcConfigDiff  *diff,
+                 const char     *firmware,
+                 gboolean        with_secrets,
+                 GError        **error)
 {
   g_autoptr(GString) script = g_string_new (NULL);
-  g_autoptr(GPtrArray) commands = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
-  AtcModel *model;
-  const char *firmware;
+  AtcModel *model = atc_config_get_model (config);
   guint n_problems = 0;
-
-  g_return_val_if_fail (ATC_IS_CONFIG (config), NULL);
-  g_return_val_if_fail (diff == NULL || ATC_IS_CONFIG_DIFF (diff), NULL);
-
-  model = atc_config_get_model (config);
-  firmware = atc_config_get_fact (config, "VER");
-  if (firmware == NULL)
-    firmware = atc_model_get_firmware (model);
 
   g_string_append (script, "# Atconf AT command script\n");
   g_string_append_printf (script, "# model: %s (%s)\n", atc_model_get_id (model), atc_model_get_name (model));
@@ -103,26 +97,6 @@ atc_script_export (AtcConfig      *config,
     g_string_append_printf (script, "# firmware: %s\n", firmware);
   g_string_append (script, _("# Send each line in command mode, one at a time, and wait for the reply;\n"
                              "# then restart the unit so the settings take effect.\n"));
-
-  if (diff != NULL)
-    commands = g_ptr_array_ref (atc_config_diff_get_commands (diff));
-  else
-    {
-      GPtrArray *all = atc_config_get_commands (config);
-
-      commands = g_ptr_array_new ();
-      for (guint i = 0; i < all->len; i++)
-        {
-          const AtcCommand *command = g_ptr_array_index (all, i);
-
-          /* A failed read shows catalog defaults, not the unit's values;
-           * what belongs to one unit (USERMAC, CLOUD) is not for others. */
-          if (!command->per_unit &&
-              atc_config_has_values (config, command->name) &&
-              atc_config_get_read_error (config, command->name) == NULL)
-            g_ptr_array_add (commands, (gpointer) command);
-        }
-    }
 
   if (commands->len == 0)
     g_string_append (script, _("# Nothing to send: the unit already holds these settings.\n"));
@@ -185,6 +159,114 @@ atc_script_export (AtcConfig      *config,
     }
 
   return g_string_free (g_steal_pointer (&script), FALSE);
+}
+
+char *
+atc_script_export (AtcConfig      *config,
+                   AtcConfigDiff  *diff,
+                   gboolean        with_secrets,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) commands = NULL;
+  const char *firmware;
+
+  g_return_val_if_fail (ATC_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (diff == NULL || ATC_IS_CONFIG_DIFF (diff), NULL);
+
+  firmware = atc_config_get_fact (config, "VER");
+  if (firmware == NULL)
+    firmware = atc_model_get_firmware (atc_config_get_model (config));
+
+  if (diff != NULL)
+    commands = g_ptr_array_ref (atc_config_diff_get_commands (diff));
+  else
+    {
+      GPtrArray *all = atc_config_get_commands (config);
+
+      commands = g_ptr_array_new ();
+      for (guint i = 0; i < all->len; i++)
+        {
+          const AtcCommand *command = g_ptr_array_index (all, i);
+
+          /* A failed read shows catalog defaults, not the unit's values;
+           * what belongs to one unit (USERMAC, CLOUD) is not for others. */
+          if (!command->per_unit &&
+              atc_config_has_values (config, command->name) &&
+              atc_config_get_read_error (config, command->name) == NULL)
+            g_ptr_array_add (commands, (gpointer) command);
+        }
+    }
+
+  return export_commands (config, commands, diff, firmware, with_secrets, error);
+}
+
+static int
+compare_rank (gconstpointer a,
+              gconstpointer b)
+{
+  const AtcCommand *x = *(const AtcCommand **) a;
+  const AtcCommand *y = *(const AtcCommand **) b;
+
+  return atc_config_command_apply_rank (x) - atc_config_command_apply_rank (y);
+}
+
+char *
+atc_script_export_profile (AtcProfile  *profile,
+                           gboolean     with_secrets,
+                           GError     **error)
+{
+  g_autoptr(AtcConfig) base = NULL;
+  g_autoptr(AtcConfig) config = NULL;
+  g_autoptr(GPtrArray) commands = NULL;
+  g_autoptr(GString) partial = g_string_new (NULL);
+
+  g_return_val_if_fail (ATC_IS_PROFILE (profile), NULL);
+
+  base = atc_config_new (atc_profile_get_model (profile));
+  config = atc_profile_apply_to_config (profile, base);
+  commands = atc_profile_get_commands (profile);
+
+  for (guint i = 0; i < commands->len; i++)
+    {
+      const AtcCommand *command = g_ptr_array_index (commands, i);
+
+      for (guint j = 0; j < command->params->len; j++)
+        if (atc_profile_get_value (profile, command->name,
+                                   ((const AtcParam *) g_ptr_array_index (command->params, j))->name) == NULL)
+          {
+            g_string_append_printf (partial, "%s%s", partial->len ? ", " : "", command->name);
+            break;
+          }
+    }
+
+  /* A set command carries every parameter: the missing ones would be
+   * guesses without a unit to take them from. */
+  if (partial->len > 0)
+    {
+      g_set_error (error, ATC_ERROR, ATC_ERROR_PROFILE,
+                   _("The profile gives only some parameters of %s; connect the unit so the "
+                     "others are taken from it, or give them all in the profile"),
+                   partial->str);
+      return NULL;
+    }
+
+  /* Stable: catalog order within each rank. */
+  g_ptr_array_sort (commands, compare_rank);
+
+  return export_commands (config, commands, NULL, atc_profile_get_firmware (profile),
+                          with_secrets, error);
+}
+
+gboolean
+atc_script_save_file (const char  *text,
+                      const char  *path,
+                      gboolean     with_secrets,
+                      GError     **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  return atc_config_write_file (path, text, with_secrets, error);
 }
 
 /* Import */

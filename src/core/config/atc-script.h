@@ -34,6 +34,18 @@ char       *atc_script_export      (AtcConfig          *config,
                                     gboolean            with_secrets,
                                     GError            **error);
 
+/* The profile's commands, settings before enable flags before the work
+ * mode. Every command must be complete in the profile (a set carries all
+ * its parameters): ATC_ERROR_PROFILE naming those that are not. */
+char       *atc_script_export_profile (AtcProfile      *profile,
+                                       gboolean         with_secrets,
+                                       GError         **error);
+/* Writes a script atomically; with secrets the file is created 0600. */
+gboolean    atc_script_save_file   (const char         *text,
+                                    const char         *path,
+                                    gboolean            with_secrets,
+                                    GError            **error);
+
 /* Reads a script as a profile for `model`. Accepted lines: "AT+CMD=values"
  * for settings of the model (any case for "AT+" and the name), comments
  * ('#' first), blank lines; a "# model: m0" comment naming another model is
