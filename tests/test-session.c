@@ -249,6 +249,17 @@ peer_write (TestPeerTransport *self,
 }
 
 static gboolean
+on_peer_second_half (gpointer user_data)
+{
+  TestPeerTransport *self = user_data;
+  const char *second = "w2Zp\r\n\r\nOK\r\n";
+
+  if (self->peer_fd >= 0)
+    peer_write (self, second, strlen (second));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_peer_readable (int          fd,
                   GIOCondition condition,
                   gpointer     user_data)
@@ -268,6 +279,26 @@ on_peer_readable (int          fd,
   g_byte_array_append (self->received, buffer, n);
   g_ptr_array_add (self->reads, g_bytes_new (buffer, n));
   self->last_rx_us = now;
+
+  if (self->script == PEER_COMMAND_MODE && n == 6 && memcmp (buffer, "AT+H\r\n", 6) == 0)
+    {
+      /* Help text, and no final OK: some units never print one. */
+      const char *help = "AT+H\r\n\r\nAT+VER  firmware\r\nAT+CSQ  signal\r\nAT+Z  restart\r\n";
+
+      peer_write (self, help, strlen (help));
+      return G_SOURCE_CONTINUE;
+    }
+
+  if (self->script == PEER_COMMAND_MODE && n == 10 && memcmp (buffer, "AT+CMDPW\r\n", 10) == 0)
+    {
+      /* The password arrives in two reads. */
+      const char *first = "AT+CMDPW\r\n\r\n+CMDPW:Qx7K";
+
+      peer_write (self, first, strlen (first));
+      /* The rest comes later, once the session has read the first half. */
+      g_timeout_add (100, on_peer_second_half, self);
+      return G_SOURCE_CONTINUE;
+    }
 
   if (n == 4 && memcmp (buffer, "AT\r\n", 4) == 0)
     {
@@ -563,6 +594,39 @@ test_handshake_stray_byte (void)
   g_assert_true (peer->saw_plus);
   g_assert_cmpint (peer->plus_gap_us, >, (gint64) packing_ms * 1000);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
+}
+
+/* Replies as some units send them: AT+H without a final OK, a value
+ * split across reads. */
+static void
+test_peer_replies (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtcReply) help = NULL;
+  g_auto(GStrv) values = NULL;
+  g_autofree char *text = NULL;
+  TestPeerTransport *peer;
+
+  session = peer_session (PEER_COMMAND_MODE, &peer);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+
+  /* Ends on silence, well before the command's 5 s timeout. */
+  help = session_execute (session, "H", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (help->lines->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (help->lines, 0), ==, "AT+VER  firmware");
+
+  values = session_query (session, "CMDPW", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (values[0], ==, "Qx7Kw2Zp");
+
+  /* Logged by whole lines: neither half of the password shows. */
+  text = log_text (session);
+  g_assert_null (strstr (text, "Qx7K"));
+  g_assert_null (strstr (text, "w2Zp"));
+  g_assert_nonnull (strstr (text, "+CMDPW:•••"));
 }
 
 /* The unit at another baud rate: what comes back is noise. */
@@ -1197,10 +1261,17 @@ static void
 test_unplug_demo (void)
 {
   g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
   session = demo_session ("g781", &simulator);
   check_unplug (session, simulator);
+
+  /* Plugged back in: the same session connects again. */
+  atc_simulator_set_latency_ms (simulator, 2);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  assert_query (session, "VER", "V1.1.05");
 }
 
 static void
@@ -1431,6 +1502,55 @@ check_reboot (AtcSession   *session,
 
   /* Settings survive the restart. */
   assert_query (session, has_stmsg ? "STMSG" : "MID", "BOOTED-OK");
+}
+
+static void
+test_restart (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  AtcSimulator *simulator;
+  const char *mid[] = { "AfterRestart", NULL };
+  Wait w = { 0 };
+
+  session = demo_session ("m0", &simulator);
+  atc_simulator_set_reboot_ms (simulator, 200);
+  atc_session_set_timeout_scale (session, 0.2);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (session_set (session, "MID", mid, &error));
+  g_assert_no_error (error);
+
+  atc_session_restart_async (session, NULL, on_wait_done, &w);
+  g_assert_true (atc_session_restart_finish (session, wait_result (&w), &error));
+  g_assert_no_error (error);
+  wait_clear (&w);
+  g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
+  assert_query (session, "MID", "AfterRestart");
+}
+
+/* A unit that never comes back: a clear error, no hang. */
+static void
+test_reboot_no_return (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtcReply) reply = NULL;
+  AtcSimulator *simulator;
+
+  session = demo_session ("m0", &simulator);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  atc_simulator_set_reboot_ms (simulator, 600000);
+  atc_session_set_timeout_scale (session, 0.05);
+
+  reply = session_execute (session, "Z", &error);
+  g_assert_null (reply);
+  g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "AT+Z"));
+  /* The link is still there; the unit will be in data mode when it is back. */
+  g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_DATA_MODE);
 }
 
 static void
@@ -1729,6 +1849,7 @@ main (int   argc,
   g_test_add_func ("/session/handshake/garbage-for-ok", test_handshake_garbage_for_ok);
   g_test_add_func ("/session/handshake/stray-byte", test_handshake_stray_byte);
   g_test_add_func ("/session/handshake/wrong-baud", test_handshake_wrong_baud);
+  g_test_add_func ("/session/replies/peer", test_peer_replies);
   g_test_add_func ("/session/commands/g781", test_every_command_g781);
   g_test_add_func ("/session/commands/m0", test_every_command_m0);
   g_test_add_func ("/session/link/pty", test_pty);
@@ -1746,6 +1867,8 @@ main (int   argc,
   g_test_add_func ("/session/reboot/g781", test_reboot_g781);
   g_test_add_func ("/session/reboot/m0", test_reboot_m0_reld);
   g_test_add_func ("/session/reboot/tcp", test_reboot_tcp);
+  g_test_add_func ("/session/reboot/restart", test_restart);
+  g_test_add_func ("/session/reboot/no-return", test_reboot_no_return);
   g_test_add_func ("/session/leave", test_leave);
   g_test_add_func ("/session/password/mode", test_password_mode);
   g_test_add_func ("/session/password/wrong", test_password_wrong);
