@@ -2029,6 +2029,8 @@ on_command_reply (GObject      *source,
 
   if (error != NULL)
     {
+      g_autofree char *message = NULL;
+
       if (g_error_matches (error, ATC_ERROR, ATC_ERROR_TIMEOUT))
         {
           double seconds = scaled (self, cmd->timeout_ms) / 1000.0;
@@ -2051,6 +2053,11 @@ on_command_reply (GObject      *source,
                g_error_matches (error, ATC_ERROR, ATC_ERROR_OVERFLOW))
         retryable = TRUE;
 
+      /* Messages may quote what the unit sent. */
+      message = redact_known (self, error->message);
+      g_free (error->message);
+      error->message = g_steal_pointer (&message);
+
       if (retryable && cmd->attempts > 1 && !g_cancellable_is_cancelled (cancellable))
         {
           cmd->attempts--;
@@ -2064,12 +2071,6 @@ on_command_reply (GObject      *source,
 
       if (retryable)
         self->needs_resync = TRUE;
-      {
-        g_autofree char *message = redact_known (self, error->message);
-
-        g_free (error->message);
-        error->message = g_steal_pointer (&message);
-      }
       g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
@@ -2471,34 +2472,57 @@ add_rate (GArray *rates,
   g_array_append_val (rates, rate);
 }
 
-/* The rates to try: the factory default first, then the model's list
- * (every known model's when the model is not known yet). */
+static gboolean
+rate_supported (AtcSession *self,
+                guint       rate)
+{
+  GPtrArray *models = atc_catalog_get_models (atc_catalog_get_default ());
+
+  for (guint m = 0; m < models->len; m++)
+    {
+      AtcModel *model = g_ptr_array_index (models, m);
+      guint n = 0;
+      const guint *list;
+
+      if (self->model != NULL && model != self->model)
+        continue;
+      list = atc_model_get_baud_rates (model, &n);
+      for (guint i = 0; i < n; i++)
+        if (list[i] == rate)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* The rates to try: the factory default first, then the rates units are
+ * usually set to, then the rest of the model's list (every known model's
+ * when the model is not known yet), fastest first. */
 static GArray *
 search_rates (AtcSession *self,
               guint       skip)
 {
+  static const guint common[] = { 9600, 57600, 38400, 19200, 4800, 230400, 460800, 2400 };
   GArray *rates = g_array_new (FALSE, FALSE, sizeof (guint));
   GPtrArray *models = atc_catalog_get_models (atc_catalog_get_default ());
   guint def = model_default_baud (self->model);
 
   add_rate (rates, def != 0 ? def : ATC_DEFAULT_BAUD);
-  if (self->model != NULL)
-    {
-      guint n = 0;
-      const guint *list = atc_model_get_baud_rates (self->model, &n);
+  for (guint i = 0; i < G_N_ELEMENTS (common); i++)
+    if (rate_supported (self, common[i]))
+      add_rate (rates, common[i]);
 
+  for (guint m = 0; m < models->len; m++)
+    {
+      AtcModel *model = g_ptr_array_index (models, m);
+      guint n = 0;
+      const guint *list;
+
+      if (self->model != NULL && model != self->model)
+        continue;
+      list = atc_model_get_baud_rates (model, &n);
       for (guint i = n; i > 0; i--)
         add_rate (rates, list[i - 1]);
     }
-  else
-    for (guint m = 0; m < models->len; m++)
-      {
-        guint n = 0;
-        const guint *list = atc_model_get_baud_rates (g_ptr_array_index (models, m), &n);
-
-        for (guint i = n; i > 0; i--)
-          add_rate (rates, list[i - 1]);
-      }
 
   for (guint i = 0; i < rates->len; i++)
     if (g_array_index (rates, guint, i) == skip)

@@ -13,6 +13,28 @@
  * Values are in readable form (escapes decoded), in the command's parameter
  * order, exactly as atc_codec_parse_value() / atc_command_validate() use
  * them.
+ *
+ * Behaviour callers rely on:
+ * - Operations (connect, detect, query, set, execute, send_line) queue in
+ *   call order; a command queued before connect_async() finishes waits for
+ *   it. A command in DATA_MODE (after ENTM or a failed restart) enters
+ *   command mode first by itself.
+ * - Cancelling a queued operation removes it (the unit never sees it);
+ *   cancelling the one in flight answers G_IO_ERROR_CANCELLED at once and
+ *   the line is drained before the next command.
+ * - When the link goes away every pending operation fails with
+ *   ATC_ERROR_DISCONNECTED at once, the state becomes DISCONNECTED and
+ *   ::disconnected is emitted; later commands fail at once until
+ *   connect_async() reopens the link. A link lost while the unit restarts
+ *   is reopened instead.
+ * - Errors: ATC_ERROR_TIMEOUT (queries are tried 3 times, sets and
+ *   restarts once), ATC_ERROR_UNIT_ERROR (the unit's raw text and its
+ *   meaning), ATC_ERROR_HANDSHAKE, ATC_ERROR_DISCONNECTED,
+ *   ATC_ERROR_UNKNOWN_COMMAND / NOT_SUPPORTED / INVALID_VALUE before
+ *   anything is sent. Messages quote commands with secrets as "•••".
+ *
+ * Signal ::disconnected (const GError *error).
+ * Properties: state (notify), model, firmware, password-mode, timeout-scale.
  */
 #pragma once
 
@@ -71,7 +93,9 @@ AtcTransactionLog *atc_session_get_log               (AtcSession          *self)
 void               atc_session_set_command_password  (AtcSession          *self,
                                                       const char          *password);
 gboolean           atc_session_get_password_mode     (AtcSession          *self);
-/* Scale for every timeout (tests and slow links); 1.0 by default. */
+/* Scale for every timeout and for the reboot wait (tests and slow links);
+ * 1.0 by default. Quiet periods that decide which bytes belong to which
+ * reply only grow with it, never shrink. */
 void               atc_session_set_timeout_scale     (AtcSession          *self,
                                                       double               scale);
 
