@@ -605,7 +605,7 @@ test_apply_exact_diff_g781 (void)
   text = atc_apply_report_to_text (report);
   g_assert_null (strstr (text, "n3w-apn-pw"));
   g_assert_null (strstr (text, "old-apn-pw"));
-  g_assert_nonnull (strstr (text, "UART parity: NONE -> EVEN: applied and verified"));
+  g_assert_nonnull (strstr (text, "UART parity: NONE -> EVEN — applied and verified"));
 
   /* Applying again finds nothing to do and sends no set. */
   {
@@ -716,7 +716,7 @@ test_apply_verify_mismatch (void)
   g_assert_cmpint (atc_apply_report_get_restart_status (report), ==, ATC_RESTART_SKIPPED);
 
   text = atc_apply_report_to_text (report);
-  g_assert_nonnull (strstr (text, "UARTFT packing interval: 50 -> 100: applied, not verified"));
+  g_assert_nonnull (strstr (text, "UARTFT packing interval: 50 -> 100 — applied, not verified"));
   json = atc_apply_report_to_json (report);
   {
     JsonObject *root = json_node_get_object (json);

@@ -83,6 +83,12 @@ extern const AtcCliCommand atc_cli_command_get;
 extern const AtcCliCommand atc_cli_command_set;
 extern const AtcCliCommand atc_cli_command_console;
 extern const AtcCliCommand atc_cli_command_monitor;
+extern const AtcCliCommand atc_cli_command_read;
+extern const AtcCliCommand atc_cli_command_diff;
+extern const AtcCliCommand atc_cli_command_apply;
+extern const AtcCliCommand atc_cli_command_export_script;
+extern const AtcCliCommand atc_cli_command_provision;
+extern const AtcCliCommand atc_cli_command_save_profile;
 
 /* atc-cli-session.c: reaching the unit. */
 

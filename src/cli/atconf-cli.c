@@ -37,6 +37,12 @@ static const AtcCliCommand *const commands[] = {
   &atc_cli_command_set,
   &atc_cli_command_console,
   &atc_cli_command_monitor,
+  &atc_cli_command_read,
+  &atc_cli_command_diff,
+  &atc_cli_command_apply,
+  &atc_cli_command_export_script,
+  &atc_cli_command_provision,
+  &atc_cli_command_save_profile,
 };
 
 const char *

@@ -482,7 +482,7 @@ atc_apply_report_to_text (AtcApplyReport *self)
         {
           g_autofree char *change = atc_config_change_to_string (g_ptr_array_index (step->changes, j), FALSE);
 
-          g_string_append_printf (text, "  %s: %s\n", change, atc_apply_status_describe (step->status));
+          g_string_append_printf (text, "  %s — %s\n", change, atc_apply_status_describe (step->status));
         }
       if (step->error != NULL && step->status != ATC_APPLY_VERIFIED)
         g_string_append_printf (text, "    %s\n", step->error->message);

@@ -203,10 +203,11 @@ shown_value (const AtcParam *param,
 {
   if (value == NULL)
     return g_strdup (_("(unknown)"));
-  if (param->secret && !with_secrets)
-    return g_strdup (ATC_SECRET_MASK);
+  /* An empty password hides nothing, and "none set" is worth knowing. */
   if (*value == '\0')
     return g_strdup (_("(empty)"));
+  if (param->secret && !with_secrets)
+    return g_strdup (ATC_SECRET_MASK);
   return atc_config_display_value (value);
 }
 
@@ -248,7 +249,7 @@ add_value (JsonBuilder    *builder,
 {
   if (value == NULL)
     json_builder_add_null_value (builder);
-  else if (param->secret && !with_secrets)
+  else if (param->secret && !with_secrets && *value != '\0')
     json_builder_add_string_value (builder, ATC_SECRET_MASK);
   else
     json_builder_add_string_value (builder, value);

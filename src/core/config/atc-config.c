@@ -908,7 +908,7 @@ atc_config_to_json (AtcConfig *self,
           json_builder_set_member_name (builder, param->name);
           if (p->value == NULL)
             json_builder_add_null_value (builder);
-          else if (param->secret && !with_secrets)
+          else if (param->secret && !with_secrets && *p->value != '\0')
             json_builder_add_string_value (builder, ATC_SECRET_MASK);
           else
             json_builder_add_string_value (builder, p->value);
@@ -991,7 +991,7 @@ atc_config_to_text (AtcConfig *self,
             shown = g_strdup_printf (_("(not read: %s)"), slot->read_error->message);
           else if (p->value == NULL)
             shown = g_strdup (_("(no value)"));
-          else if (param->secret && !with_secrets)
+          else if (param->secret && !with_secrets && *p->value != '\0')
             shown = g_strdup (ATC_SECRET_MASK);
           else if (p->error != NULL)
             {
