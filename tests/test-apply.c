@@ -466,6 +466,20 @@ read_unit (Unit *unit)
 }
 
 static AtcApplyReport *
+apply_cancellable (AtcApplier    *applier,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Await await = { 0 };
+  AtcApplyReport *report;
+
+  atc_applier_apply_async (applier, cancellable, store_result, &await);
+  report = atc_applier_apply_finish (applier, wait_for (&await), error);
+  g_object_unref (await.result);
+  return report;
+}
+
+static AtcApplyReport *
 apply (AtcApplier  *applier,
        GError     **error)
 {
@@ -1046,6 +1060,126 @@ test_apply_restart (gconstpointer data)
   unit_close (&unit);
 }
 
+typedef struct {
+  GCancellable *cancellable;
+  guint         at;  /* 0-based step */
+} CancelAt;
+
+static void
+on_progress_cancel (AtcApplier *applier,
+                    int         phase,
+                    const char *command,
+                    guint       done,
+                    guint       total,
+                    gpointer    user_data)
+{
+  CancelAt *cancel = user_data;
+
+  /* The technician presses Stop as this step comes up. */
+  if (phase == ATC_APPLY_PHASE_SET && done == cancel->at)
+    g_cancellable_cancel (cancel->cancellable);
+}
+
+static void
+test_apply_cancelled (void)
+{
+  Unit unit = { 0 };
+  g_autoptr(AtcConfig) current = NULL;
+  g_autoptr(AtcConfig) target = NULL;
+  g_autoptr(AtcApplier) applier = NULL;
+  g_autoptr(AtcApplyReport) report = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) sets = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelAt cancel = { cancellable, 2 };
+  GPtrArray *steps;
+
+  unit_open (&unit, "g781");
+  preset_g781 (unit.sim);
+  current = read_unit (&unit);
+  target = g781_target (current);
+  atc_simulator_clear_log (unit.sim);
+
+  applier = atc_applier_new (unit.session, current, target);
+  g_signal_connect (applier, "progress", G_CALLBACK (on_progress_cancel), &cancel);
+  report = apply_cancellable (applier, cancellable, &error);
+  g_assert_no_error (error);
+
+  g_assert_error ((GError *) atc_apply_report_get_error (report), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  steps = atc_apply_report_get_steps (report);
+  for (guint i = 0; i < steps->len; i++)
+    {
+      AtcApplyStep *step = g_ptr_array_index (steps, i);
+
+      g_assert_cmpint (step->status, ==, i < cancel.at ? ATC_APPLY_APPLIED : ATC_APPLY_NOT_APPLIED);
+      if (i < cancel.at)
+        assert_unit_holds (unit.sim, target, step->command->name);
+      else
+        assert_unit_lacks (unit.sim, target, step->command->name);
+    }
+  sets = executed_sets (unit.sim);
+  g_assert_cmpuint (sets->len, ==, cancel.at);
+
+  unit_close (&unit);
+}
+
+static void
+test_apply_password_mode (void)
+{
+  Unit unit = { 0 };
+  g_autoptr(AtcConfig) current = NULL;
+  g_autoptr(AtcConfig) target = NULL;
+  g_autoptr(AtcApplier) applier = NULL;
+  g_autoptr(AtcApplyReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *log;
+  guint n_sets = 0;
+
+  unit.sim = atc_simulator_new_for_model_id ("g781", 9, &error);
+  g_assert_no_error (error);
+  atc_simulator_set_latency_ms (unit.sim, 1);
+  unit.tap = test_tap_new (unit.sim);
+  unit.session = atc_session_new (ATC_TRANSPORT (unit.tap));
+  atc_session_set_model (unit.session, model ("g781"));
+  /* Commands ride the data channel, prefixed with the factory password. */
+  atc_session_set_command_password (unit.session, "www.usr.cn#");
+  unit_connect (&unit);
+  g_assert_cmpint (atc_session_get_state (unit.session), ==, ATC_SESSION_PASSWORD_MODE);
+
+  current = read_unit (&unit);
+  target = atc_config_copy (current);
+  /* The new password goes out first; the settings after it must use it. */
+  g_assert_true (atc_config_set_value (target, "CMDPW", "password", "n3wpass", ATC_VALUE_SOURCE_EDITED, NULL));
+  g_assert_true (atc_config_set_value (target, "UARTFT", "time", "100", ATC_VALUE_SOURCE_EDITED, NULL));
+  g_assert_true (atc_config_set_value (target, "WKMOD", "mode", "HTTPD", ATC_VALUE_SOURCE_EDITED, NULL));
+  atc_simulator_clear_log (unit.sim);
+
+  applier = atc_applier_new (unit.session, current, target);
+  report = apply (applier, &error);
+  g_assert_no_error (error);
+  g_assert_true (atc_apply_report_is_complete (report));
+  g_assert_cmpstr (((AtcApplyStep *) g_ptr_array_index (atc_apply_report_get_steps (report), 0))->command->name,
+                   ==, "CMDPW");
+
+  g_assert_cmpstr (atc_sim_unit_get_password (atc_simulator_get_unit (unit.sim)), ==, "n3wpass");
+  assert_unit_holds (unit.sim, target, "UARTFT");
+  assert_unit_holds (unit.sim, target, "WKMOD");
+  /* The unit never left data mode. */
+  g_assert_cmpint (atc_simulator_get_mode (unit.sim), ==, ATC_SIM_MODE_TRANSPARENT);
+  log = atc_simulator_get_log (unit.sim);
+  for (guint i = 0; i < log->len; i++)
+    {
+      AtcSimLogEntry *entry = g_ptr_array_index (log, i);
+
+      g_assert_true (entry->transparent);
+      g_assert_cmpint (entry->error, ==, ATC_SIM_ERR_NONE);
+      n_sets += is_set_line (entry->line);
+    }
+  g_assert_cmpuint (n_sets, ==, 3);
+
+  unit_close (&unit);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1061,6 +1195,8 @@ main (int   argc,
   g_test_add_func ("/apply/dry-run", test_apply_dry_run);
   g_test_add_func ("/apply/refuses-bad-plans", test_apply_refuses_bad_plans);
   g_test_add_func ("/apply/profile-wrong-model", test_apply_profile_wrong_model);
+  g_test_add_func ("/apply/cancelled", test_apply_cancelled);
+  g_test_add_func ("/apply/password-mode", test_apply_password_mode);
   g_test_add_data_func ("/apply/restart/g781", "g781", test_apply_restart);
   g_test_add_data_func ("/apply/restart/m0", "m0", test_apply_restart);
 

@@ -707,6 +707,10 @@ send_next (GTask *task)
       return;
     }
 
+  /* Announced before the checks, so a Stop pressed on this very step
+   * still finds the line unsent. */
+  emit_progress (self, ATC_APPLY_PHASE_SET, step->command->name, ad->index, steps->len);
+
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       atc_apply_report_set_error (self->report, error);
@@ -724,7 +728,6 @@ send_next (GTask *task)
       return;
     }
 
-  emit_progress (self, ATC_APPLY_PHASE_SET, step->command->name, ad->index, steps->len);
   atc_session_set_async (self->session, step->command->name,
                          (const char *const *) step->values,
                          cancellable, set_cb, task);
@@ -799,6 +802,9 @@ atc_applier_apply_async (AtcApplier          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, atc_applier_apply_async);
+  /* A cancelled apply still answers with its report: what was sent
+   * before the cancel must not be lost. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (self->running)
     {

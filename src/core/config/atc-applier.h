@@ -70,7 +70,8 @@ GStrv            atc_applier_dry_run         (AtcApplier          *self,
 
 /* Emits ::progress at each step. Fails (nothing sent) when the unit cannot
  * be read or the plan does not check out; otherwise returns the report,
- * also when the apply was interrupted: see atc_apply_report_get_error(). */
+ * also when the apply was interrupted or cancelled: see
+ * atc_apply_report_get_error(). */
 void             atc_applier_apply_async     (AtcApplier          *self,
                                               GCancellable        *cancellable,
                                               GAsyncReadyCallback  callback,
