@@ -1067,10 +1067,12 @@ link_lost (AtcSession   *self,
 
   set_state (self, ATC_SESSION_DISCONNECTED);
 
-  if (self->waiter != NULL)
-    waiter_finish (self, g_error_copy (error), NULL);
+  /* Callers first, then the flow in progress: its end must not start a
+   * queued operation on the dead link. */
   abandon_current (self, error);
   fail_queued_ops (self, error);
+  if (self->waiter != NULL)
+    waiter_finish (self, g_error_copy (error), NULL);
 
   g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
 }
@@ -3815,10 +3817,10 @@ atc_session_close (AtcSession *self)
     atc_transaction_log_event (self->log, "closed");
   set_state (self, ATC_SESSION_CLOSED);
 
-  if (self->waiter != NULL)
-    waiter_finish (self, g_error_copy (error), NULL);
   abandon_current (self, error);
   fail_queued_ops (self, error);
+  if (self->waiter != NULL)
+    waiter_finish (self, g_error_copy (error), NULL);
 }
 
 void
