@@ -162,7 +162,7 @@ static void
 test_three_units (void)
 {
   AtcSimulator *sims[3];
-  g_autofree char *addresses[3] = { NULL };
+  char *addresses[3] = { NULL };
   g_autoptr(AtcProfile) profile = g781_profile ();
   g_autoptr(AtcProvisioner) provisioner = atc_provisioner_new (profile);
   g_autoptr(AtcProvisionReport) report = NULL;
@@ -337,7 +337,10 @@ test_three_units (void)
   g_unlink (json_path);
   g_rmdir (dir);
   for (guint i = 0; i < 3; i++)
-    g_object_unref (sims[i]);
+    {
+      g_object_unref (sims[i]);
+      g_free (addresses[i]);
+    }
   g_array_unref (order);
 }
 

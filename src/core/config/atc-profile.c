@@ -270,7 +270,8 @@ check_command (Checker          *checker,
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
-  g_auto(GStrv) values = NULL;
+  g_autoptr(GPtrArray) owned = g_ptr_array_new_with_free_func (g_free);
+  char **values;
   gboolean complete = TRUE;
   gboolean all_valid = TRUE;
 
@@ -282,7 +283,10 @@ check_command (Checker          *checker,
       return;
     }
 
-  values = g_new0 (char *, command->params->len + 1);
+  /* One slot per parameter, with holes where the profile leaves one out,
+   * so a GStrv free would stop early: `owned` frees them all. */
+  g_ptr_array_set_size (owned, command->params->len + 1);
+  values = (char **) owned->pdata;
 
   json_object_iter_init_ordered (&iter, json_node_get_object (node));
   while (json_object_iter_next_ordered (&iter, &name, &member))
