@@ -1338,6 +1338,7 @@ test_latency_and_pace (void)
   const char *reply = "\r\n+APN:CMNET,,,0\r\n\r\nOK\r\n";
   g_autoptr(GError) error = NULL;
   gint64 start, elapsed;
+  guint64 in_before, out_before, in_after, out_after;
 
   host_init (&host, "g781");
   enter_command_mode (&host);
@@ -1351,20 +1352,35 @@ test_latency_and_pace (void)
   elapsed = g_get_monotonic_time () - start;
   g_assert_cmpint (elapsed, >=, 150 * 1000);
 
-  /* Paced at 1200 baud: bytes * 10 / baud at the least. */
+  /* Paced at 1200 baud, both ways: the line goes in, then the echo and
+   * the reply come out, bytes * 10 / baud each, nothing early. */
   atc_simulator_set_latency_ms (host.sim, 0);
   g_assert_true (atc_simulator_set_baud (host.sim, 1200, &error));
   g_assert_no_error (error);
   g_object_set (host.sim, "pace", TRUE, NULL);
+  atc_simulator_get_byte_counts (host.sim, &in_before, &out_before);
   start = g_get_monotonic_time ();
   host_send (&host, line);
   expect (&host, line);
   expect (&host, reply);
   elapsed = g_get_monotonic_time () - start;
-  /* The last slice is counted when written, not when it leaves: allow one
-   * slice (a byte at 1200 baud) less. */
   g_assert_cmpint (elapsed, >=,
-                   (gint64) (strlen (line) + strlen (reply) - 1) * 10 * G_USEC_PER_SEC / 1200);
+                   (gint64) (2 * strlen (line) + strlen (reply)) * 10 * G_USEC_PER_SEC / 1200);
+
+  /* The counts say what crossed the wire each way. */
+  atc_simulator_get_byte_counts (host.sim, &in_after, &out_after);
+  g_assert_cmpuint (in_after - in_before, ==, strlen (line));
+  g_assert_cmpuint (out_after - out_before, ==, strlen (line) + strlen (reply));
+
+  /* A latency runs from the last byte in, not from the first. */
+  atc_simulator_set_latency_ms (host.sim, 100);
+  start = g_get_monotonic_time ();
+  host_send (&host, line);
+  expect (&host, line);
+  expect (&host, reply);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_cmpint (elapsed, >=,
+                   100 * 1000 + (gint64) (strlen (line) + strlen (reply)) * 10 * G_USEC_PER_SEC / 1200);
   host_clear (&host);
 }
 

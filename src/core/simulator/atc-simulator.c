@@ -127,7 +127,10 @@ struct _AtcSimulator
   GQueue            out_queue;      /* OutItem* */
   gboolean          writing;
   gint64            wire_free_us;   /* paced output: when the last byte is out */
+  gint64            rx_wire_free_us;/* paced input: when the host's last byte is in */
   GSource          *out_timer;
+  guint64           bytes_from_host;
+  guint64           bytes_to_host;
 
   /* Transparent mode */
   GByteArray       *frame;
@@ -209,6 +212,31 @@ add_timeout (AtcSimulator *self,
   g_source_set_callback (source, func, self, NULL);
   g_source_attach (source, self->context);
   return source;
+}
+
+/* Fires at a monotonic time in µs rather than after whole milliseconds
+ * from now: paced output must not drift a millisecond per slice. */
+static GSource *
+add_timeout_at (AtcSimulator *self,
+                gint64        ready_us,
+                GSourceFunc   func)
+{
+  GSource *source = g_timeout_source_new (0);
+
+  g_source_set_ready_time (source, ready_us);
+  g_source_set_callback (source, func, self, NULL);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+static guint64
+wire_time_us (AtcSimulator *self,
+              gsize         len)
+{
+  guint baud = MAX (atc_sim_unit_get_baud (self->unit), 1);
+
+  /* Ten bits per byte: start, eight data, stop. */
+  return (guint64) len * 10 * G_USEC_PER_SEC / baud;
 }
 
 static void
@@ -298,10 +326,13 @@ enqueue (AtcSimulator *self,
          guint         delay_ms)
 {
   OutItem *item = g_new0 (OutItem, 1);
+  gint64 now = g_get_monotonic_time ();
 
   item->kind = kind;
   item->bytes = bytes;
-  item->due_us = g_get_monotonic_time () + (gint64) delay_ms * 1000;
+  /* On a paced wire the unit cannot act on a byte before it is in. */
+  item->due_us = (self->pace ? MAX (now, self->rx_wire_free_us) : now) +
+                 (gint64) delay_ms * 1000;
   g_queue_push_tail (&self->out_queue, item);
   pump_output (self);
 }
@@ -416,13 +447,7 @@ on_written (GObject      *source,
       return;
     }
 
-  if (self->pace && written > 0)
-    {
-      guint baud = MAX (atc_sim_unit_get_baud (self->unit), 1);
-
-      /* Ten bits per byte: start, eight data, stop. */
-      self->wire_free_us = g_get_monotonic_time () + (gint64) written * 10 * G_USEC_PER_SEC / baud;
-    }
+  self->bytes_to_host += written;
 
   link_unref (link);
   pump_output (self);
@@ -447,7 +472,7 @@ pump_output (AtcSimulator *self)
         due = MAX (due, self->wire_free_us);
       if (due > now)
         {
-          self->out_timer = add_timeout (self, (guint) ((due - now + 999) / 1000), on_out_timer);
+          self->out_timer = add_timeout_at (self, due, on_out_timer);
           return;
         }
 
@@ -469,9 +494,22 @@ pump_output (AtcSimulator *self)
 
       len = size - item->offset;
       /* Paced output leaves in slices of about 10 ms of line time, so the
-       * host sees a reply arrive over time as from a real UART. */
+       * host sees a reply arrive over time as from a real UART; a slice
+       * reaches the host when its last byte would have, due + its line
+       * time, so no reply is complete before the wire could carry it. */
       if (self->pace)
-        len = MIN (len, MAX (atc_sim_unit_get_baud (self->unit) / 1000, 1));
+        {
+          gint64 end;
+
+          len = MIN (len, MAX (atc_sim_unit_get_baud (self->unit) / 1000, 1));
+          end = due + (gint64) wire_time_us (self, len);
+          if (end > now)
+            {
+              self->out_timer = add_timeout_at (self, end, on_out_timer);
+              return;
+            }
+          self->wire_free_us = end;
+        }
 
       out = g_io_stream_get_output_stream (self->link->stream);
       self->writing = TRUE;
@@ -817,6 +855,12 @@ handle_input (AtcSimulator *self,
 {
   gint64 now = g_get_monotonic_time ();
 
+  self->bytes_from_host += len;
+  /* The host's bytes cross the wire at the unit's rate too: replies are
+   * timed from when the last one is in (see enqueue()). */
+  if (self->pace)
+    self->rx_wire_free_us = MAX (now, self->rx_wire_free_us) + (gint64) wire_time_us (self, len);
+
   if (self->faults.silent || self->mode == ATC_SIM_MODE_REBOOTING)
     return;
 
@@ -991,6 +1035,7 @@ attach_link (AtcSimulator *self,
   self->link = link;
   self->writing = FALSE;
   self->wire_free_us = 0;
+  self->rx_wire_free_us = 0;
 
   g_main_context_push_thread_default (self->context);
   start_reading (self);
@@ -1241,6 +1286,19 @@ atc_simulator_get_command_count (AtcSimulator *self)
   g_return_val_if_fail (ATC_IS_SIMULATOR (self), 0);
 
   return self->n_commands;
+}
+
+void
+atc_simulator_get_byte_counts (AtcSimulator *self,
+                               guint64      *from_host,
+                               guint64      *to_host)
+{
+  g_return_if_fail (ATC_IS_SIMULATOR (self));
+
+  if (from_host != NULL)
+    *from_host = self->bytes_from_host;
+  if (to_host != NULL)
+    *to_host = self->bytes_to_host;
 }
 
 void
@@ -1631,7 +1689,9 @@ atc_simulator_class_init (AtcSimulatorClass *klass)
   properties[PROP_HOST_BAUD] =
     g_param_spec_uint ("host-baud", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  /* Send reply bytes at the unit's baud rate (bytes * 10 / baud). */
+  /* Emulate the wire at the unit's baud rate, ten bits a byte, both ways:
+   * the unit acts on the host's bytes once they are all in, and what it
+   * sends reaches the host when the wire would have delivered it. */
   properties[PROP_PACE] =
     g_param_spec_boolean ("pace", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);

@@ -19,7 +19,7 @@
  * Properties: "model", "seed" (construct-only); "mode" (read-only);
  * "latency-ms" (delay before each reply, 0), "reboot-ms" (the model's),
  * "handshake-window-ms" (3000), "baud" (the unit's UART rate), "host-baud"
- * (0: same as the unit), "pace" (send at the unit's baud rate, FALSE),
+ * (0: same as the unit), "pace" (emulate the wire's rate both ways, FALSE),
  * "auto-clock" (the virtual clock follows real time, TRUE), "error-style".
  * Signals: ::command-executed (AtcSimLogEntry *entry), ::data-received
  * (GBytes *frame), ::link-changed (gboolean attached).
@@ -120,6 +120,11 @@ void             atc_simulator_set_status       (AtcSimulator        *self,
  * the newest 10000 entries; the count counts them all. */
 GPtrArray       *atc_simulator_get_log          (AtcSimulator        *self);
 guint            atc_simulator_get_command_count(AtcSimulator        *self);
+/* Bytes read from and written to the host over the links since the
+ * simulator was made (not reset by clear_log): what crossed the wire. */
+void             atc_simulator_get_byte_counts  (AtcSimulator        *self,
+                                                 guint64             *from_host,
+                                                 guint64             *to_host);
 void             atc_simulator_clear_log        (AtcSimulator        *self);
 /* Transparent data that reached the network side (the newest MiB). */
 GBytes          *atc_simulator_dup_data         (AtcSimulator        *self);
