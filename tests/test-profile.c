@@ -646,6 +646,23 @@ test_script_of_profile (TmpDir        *fixture,
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, script);
 
+  /* Saved without passwords: the WEBU line waits for its password. */
+  {
+    g_autoptr(AtcProfile) no_secret = atc_profile_load_data (json, -1, NULL, NULL, NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(AtcProfile) reread = NULL;
+
+    g_assert_true (atc_profile_set_value (no_secret, "WEBU", "password", NULL, NULL));
+    text = atc_script_export_profile (no_secret, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (text, "\n# AT+WEBU=tech," ATC_SECRET_MASK "\n"));
+    g_assert_null (strstr (text, "\nAT+WEBU"));
+    reread = atc_script_import (text, NULL, model ("m0"), &error);
+    g_assert_no_error (error);
+    g_assert_null (atc_profile_get_value (reread, "WEBU", "username"));
+    g_assert_cmpstr (atc_profile_get_value (reread, "DNS", "address"), ==, "9.9.9.9");
+  }
+
   /* Without a unit, a half-given command cannot be written. */
   partial = atc_profile_new (model ("m0"));
   g_assert_true (atc_profile_set_value (partial, "UART", "parity", "EVEN", NULL));

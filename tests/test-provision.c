@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "atc-catalog.h"
@@ -471,16 +472,193 @@ test_no_units (void)
   g_clear_error (&failure.error);
 }
 
+/* --- The CLI front end of these workflows ------------------------------ */
+
+static char *cli_path;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} CliRun;
+
+static void
+cli_run_clear (CliRun *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+
+static void
+run_cli (CliRun     *run,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_auto(GStrv) env = g_environ_unsetenv (g_get_environ (), "ATCONF_DEVICE");
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int wait_status;
+
+  cli_run_clear (run);
+  g_ptr_array_add (argv, cli_path);
+  va_start (args, first);
+  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  env = g_environ_unsetenv (env, "ATCONF_PASSWORD");
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               &run->out, &run->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  run->status = WEXITSTATUS (wait_status);
+}
+
+static void
+test_cli_profiles (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atconf-cli-config-XXXXXX", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.json", NULL);
+  g_autofree char *secret = g_build_filename (dir, "secret.json", NULL);
+  g_autofree char *edited = g_build_filename (dir, "edited.json", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.json", NULL);
+  g_autofree char *script = g_build_filename (dir, "edited.at", NULL);
+  g_autofree char *contents = NULL;
+  g_auto(CliRun) run = { 0 };
+  GStatBuf st;
+
+  /* save-profile: passwords only on request, and then mode 0600. */
+  run_cli (&run, "save-profile", plain, "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (plain, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, "\"password\""));
+  g_assert_nonnull (strstr (contents, "\"model\" : \"g781\""));
+  g_clear_pointer (&contents, g_free);
+
+  run_cli (&run, "save-profile", secret, "--with-secrets", "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpint (g_stat (secret, &st), ==, 0);
+  g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (secret, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"password\""));
+  g_clear_pointer (&contents, g_free);
+
+  /* A profile equal to the unit: nothing to send. */
+  run_cli (&run, "apply", plain, "--dry-run", "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "nothing to send"));
+
+  g_assert_true (g_file_set_contents (edited,
+                                      "{\"schema\": 1, \"model\": \"g781\", \"settings\": {"
+                                      "\"UART\": {\"parity\": \"EVEN\"}, \"WKMOD\": {\"mode\": \"HTTPD\"}}}",
+                                      -1, NULL));
+  run_cli (&run, "diff", edited, "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "UART parity: NONE -> EVEN\nWKMOD work mode: NET -> HTTPD\n");
+
+  run_cli (&run, "apply", edited, "--dry-run", "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "AT+UART=115200,8,1,EVEN,NFC\nAT+WKMOD=HTTPD\n");
+
+  run_cli (&run, "apply", edited, "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "UART parity: NONE -> EVEN — applied and verified"));
+  g_assert_nonnull (strstr (run.out, "WKMOD work mode: NET -> HTTPD — applied and verified"));
+
+  /* A bad profile is refused before the unit is touched, every problem
+   * named with its path. */
+  g_assert_true (g_file_set_contents (bad,
+                                      "{\"schema\": 1, \"model\": \"g781\", \"settings\": {"
+                                      "\"UART\": {\"parity\": \"XYZ\"}, \"FOO\": {}}}", -1, NULL));
+  run_cli (&run, "apply", bad, "-d", "demo:g781", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "settings.UART.parity: 'XYZ' is not one of NONE, EVEN, ODD"));
+  g_assert_nonnull (strstr (run.err, "settings.FOO: the USR-G781 has no command FOO"));
+
+  run_cli (&run, "apply", edited, "-d", "demo:m0", NULL);
+  g_assert_cmpint (run.status, ==, 3);
+  g_assert_nonnull (strstr (run.err, "USR-M0"));
+
+  /* export-script without a unit: the profile's own commands. */
+  run_cli (&run, "export-script", plain, "-o", script, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (script, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\nAT+UART=115200,8,1,NONE,NFC\n"));
+  g_assert_nonnull (strstr (contents, "# model: g781"));
+
+  g_unlink (plain);
+  g_unlink (secret);
+  g_unlink (edited);
+  g_unlink (bad);
+  g_unlink (script);
+  g_rmdir (dir);
+}
+
+static void
+test_cli_provision (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("atconf-cli-provision-XXXXXX", NULL);
+  g_autofree char *profile = g_build_filename (dir, "site.json", NULL);
+  g_autofree char *report = g_build_filename (dir, "units.csv", NULL);
+  g_autofree char *wrong = g_build_filename (dir, "units.txt", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_auto(CliRun) run = { 0 };
+
+  g_assert_true (g_file_set_contents (profile,
+                                      "{\"schema\": 1, \"model\": \"g781\", \"settings\": {"
+                                      "\"HEARTTM\": {\"time\": \"90\"}}}", -1, NULL));
+
+  /* The report's name is checked before any unit is touched. */
+  run_cli (&run, "provision", profile, "--ports", "demo:g781", "--report", wrong, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_false (g_file_test (wrong, G_FILE_TEST_EXISTS));
+
+  run_cli (&run, "provision", profile, "--ports", "demo:g781,demo:m0", "--report", report, NULL);
+  /* One unit of the wrong model: the report is written, the status says so. */
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "1 of 2 units provisioned"));
+  g_assert_true (g_file_get_contents (report, &csv, NULL, NULL));
+  rows = parse_csv (csv);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 1))[1], ==, "demo:g781");
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 1))[8], ==, "ok");
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 1))[9], ==, "1");
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 2))[2], ==, "m0");
+  g_assert_cmpstr (((char **) g_ptr_array_index (rows, 2))[8], ==, "failed");
+
+  g_unlink (profile);
+  g_unlink (report);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  const char *build_root = g_getenv ("ATC_BUILD_ROOT");
+
   g_test_init (&argc, &argv, NULL);
+
+  cli_path = g_strdup (g_getenv ("ATC_CLI_PATH"));
+  if (cli_path == NULL && build_root != NULL)
+    cli_path = g_build_filename (build_root, "src", "cli", "atconf-cli", NULL);
 
   g_test_add_func ("/provision/three-units", test_three_units);
   g_test_add_func ("/provision/wrong-model-and-partial", test_wrong_model_and_partial);
   g_test_add_func ("/provision/csv-quoting", test_csv_quoting);
   g_test_add_func ("/provision/no-units", test_no_units);
+  if (cli_path != NULL && g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_add_func ("/cli/profiles", test_cli_profiles);
+      g_test_add_func ("/cli/provision", test_cli_provision);
+    }
 
   return g_test_run ();
 }

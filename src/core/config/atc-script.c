@@ -76,12 +76,44 @@ has_secret_value (const AtcCommand  *command,
   return FALSE;
 }
 
+/* "AT+APN=CMNET,,•••,0" for a command whose secret is not known: the
+ * line a technician completes by hand. */
+static char *
+withheld_line (const AtcCommand  *command,
+               AtcProfile        *profile)
+{
+  GString *line = g_string_new (NULL);
+
+  g_string_append_printf (line, "AT+%s=", command->name);
+  for (guint i = 0; i < command->params->len; i++)
+    {
+      const AtcParam *param = g_ptr_array_index (command->params, i);
+      const char *value = atc_profile_get_value (profile, command->name, param->name);
+      g_autofree char *encoded = NULL;
+
+      if (i > 0)
+        g_string_append_c (line, ',');
+      if (value == NULL || param->secret)
+        g_string_append (line, ATC_SECRET_MASK);
+      else if ((encoded = atc_escape_encode_param (param, value, NULL)) != NULL)
+        g_string_append (line, encoded);
+      else
+        g_string_append (line, value);
+    }
+
+  return g_string_free (line, FALSE);
+}
+
 /* The script of `commands` with their values from `config`; the change
- * lines of `diff` as comments when given. */
+ * lines of `diff` as comments when given. Commands in `withheld` lack a
+ * secret (a profile saved without passwords) and come out as comments
+ * from `profile`. */
 static char *
 export_commands (AtcConfig      *config,
                  GPtrArray      *commands,
                  AtcConfigDiff  *diff,
+                 GHashTable     *withheld,
+                 AtcProfile     *profile,
                  const char     *firmware,
                  gboolean        with_secrets,
                  GError        **error)
@@ -108,6 +140,19 @@ export_commands (AtcConfig      *config,
       g_autoptr(GError) local_error = NULL;
       g_autofree char *line = NULL;
       gboolean hide;
+
+      if (withheld != NULL && g_hash_table_contains (withheld, command->name))
+        {
+          g_autofree char *masked = withheld_line (command, profile);
+
+          g_string_append_c (script, '\n');
+          if (command->description != NULL && *command->description != '\0')
+            g_string_append_printf (script, "# %s\n", command->description);
+          g_string_append_printf (script,
+                                  _("# The profile holds no password here; type it in place of %s:\n# %s\n"),
+                                  ATC_SECRET_MASK, masked);
+          continue;
+        }
 
       if (values == NULL)
         {
@@ -197,7 +242,7 @@ atc_script_export (AtcConfig      *config,
         }
     }
 
-  return export_commands (config, commands, diff, firmware, with_secrets, error);
+  return export_commands (config, commands, diff, NULL, NULL, firmware, with_secrets, error);
 }
 
 static int
@@ -218,6 +263,7 @@ atc_script_export_profile (AtcProfile  *profile,
   g_autoptr(AtcConfig) base = NULL;
   g_autoptr(AtcConfig) config = NULL;
   g_autoptr(GPtrArray) commands = NULL;
+  g_autoptr(GHashTable) withheld = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GString) partial = g_string_new (NULL);
 
   g_return_val_if_fail (ATC_IS_PROFILE (profile), NULL);
@@ -229,14 +275,26 @@ atc_script_export_profile (AtcProfile  *profile,
   for (guint i = 0; i < commands->len; i++)
     {
       const AtcCommand *command = g_ptr_array_index (commands, i);
+      gboolean missing = FALSE;
+      gboolean missing_plain = FALSE;
 
       for (guint j = 0; j < command->params->len; j++)
-        if (atc_profile_get_value (profile, command->name,
-                                   ((const AtcParam *) g_ptr_array_index (command->params, j))->name) == NULL)
-          {
-            g_string_append_printf (partial, "%s%s", partial->len ? ", " : "", command->name);
-            break;
-          }
+        {
+          const AtcParam *param = g_ptr_array_index (command->params, j);
+
+          if (atc_profile_get_value (profile, command->name, param->name) == NULL)
+            {
+              missing = TRUE;
+              missing_plain |= !param->secret;
+            }
+        }
+
+      /* Only its password left out (saved without secrets): written as a
+       * comment to complete by hand, as with any secret. */
+      if (missing && !missing_plain)
+        g_hash_table_add (withheld, command->name);
+      else if (missing)
+        g_string_append_printf (partial, "%s%s", partial->len ? ", " : "", command->name);
     }
 
   /* A set command carries every parameter: the missing ones would be
@@ -253,8 +311,8 @@ atc_script_export_profile (AtcProfile  *profile,
   /* Stable: catalog order within each rank. */
   g_ptr_array_sort (commands, compare_rank);
 
-  return export_commands (config, commands, NULL, atc_profile_get_firmware (profile),
-                          with_secrets, error);
+  return export_commands (config, commands, NULL, withheld, profile,
+                          atc_profile_get_firmware (profile), with_secrets, error);
 }
 
 gboolean

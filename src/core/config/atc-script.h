@@ -36,7 +36,9 @@ char       *atc_script_export      (AtcConfig          *config,
 
 /* The profile's commands, settings before enable flags before the work
  * mode. Every command must be complete in the profile (a set carries all
- * its parameters): ATC_ERROR_PROFILE naming those that are not. */
+ * its parameters): ATC_ERROR_PROFILE naming those that are not. A command
+ * missing only its password (a profile saved without secrets) is written
+ * as a comment, the password masked, for the technician to complete. */
 char       *atc_script_export_profile (AtcProfile      *profile,
                                        gboolean         with_secrets,
                                        GError         **error);
