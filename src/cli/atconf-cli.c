@@ -112,13 +112,18 @@ static void
 print_usage (FILE *stream)
 {
   g_autoptr(GString) text = g_string_new (NULL);
+  int width = 0;
+
+  /* Pad to the longest name so the summaries line up. */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, (int) strlen (commands[i]->name));
 
   g_string_append_printf (text, _("Usage:\n  %s COMMAND [OPTION…] [ARGUMENT…]\n\n"),
                           g_get_prgname ());
   g_string_append (text, _("Configure and query USR IOT serial devices (USR-G781, USR-M0) "
                            "through their AT commands.\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-10s %s\n", commands[i]->name, _(commands[i]->summary));
+    g_string_append_printf (text, "  %-*s  %s\n", width, commands[i]->name, _(commands[i]->summary));
   g_string_append_printf (text, _("\nRun “%s COMMAND --help” for the options of a command.\n\n"),
                           g_get_prgname ());
   g_string_append_printf (text, "%s\n\n%s\n", device_help (), atc_cli_exit_status_help ());
