@@ -280,6 +280,9 @@ test_error_unknown_scheme (void)
     { "   ", "empty" },
     { "demo:g999", "g999" },
     { "serial:ttyUSB0", "serial:/dev/ttyUSB0" },
+    /* Found by fuzzing: "/" parsed, but its canonical "serial:/" did not. */
+    { "/", "/dev/ttyUSB0" },
+    { "/?baud=9600", "/dev/ttyUSB0" },
   };
 
   check_bad (cases, G_N_ELEMENTS (cases));
@@ -339,6 +342,30 @@ test_error_parity (void)
   check_bad (cases, G_N_ELEMENTS (cases));
 }
 
+/* Found by fuzzing: "%DA" in a value put a byte that is not UTF-8 into
+ * the message, which the GUI shows as text. */
+static void
+test_error_message_is_text (void)
+{
+  const char *const texts[] = {
+    "serial:/dev/ttyUSB0?baud=115200&parity=none%dat#=8",
+    "serial:/dev/ttyUSB0?flow=%FF",
+    "serial:/dev/ttyUSB0?model=g%E9",
+    "serial:/dev/ttyUSB0?data=%C3",
+    "demo:m0?baud=9%E96",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AtcAddress) a = atc_address_parse (texts[i], &error);
+
+      g_assert_null (a);
+      g_assert_error (error, ATC_ERROR, ATC_ERROR_ADDRESS);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+    }
+}
+
 static void
 test_error_unknown_key (void)
 {
@@ -395,6 +422,7 @@ main (int   argc,
   g_test_add_func ("/address/error/baud", test_error_baud);
   g_test_add_func ("/address/error/parity-data-stop", test_error_parity);
   g_test_add_func ("/address/error/unknown-key", test_error_unknown_key);
+  g_test_add_func ("/address/error/message-is-text", test_error_message_is_text);
   g_test_add_func ("/address/error/password-secret", test_error_keeps_password_secret);
 
   return g_test_run ();

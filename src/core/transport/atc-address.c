@@ -283,6 +283,16 @@ parse_query (AtcAddress *self,
                               _("The value of “%s” has a stray “%%”: write %%25 for a "
                                 "percent sign."),
                               name);
+      /* "%E9" decodes to a byte that is not UTF-8; the messages below
+       * quote the value and must stay valid text. No such value is
+       * accepted anyway, except as a password, which is never quoted. */
+      if (key != KEY_PASSWORD && !g_utf8_validate (value, -1, NULL))
+        {
+          char *valid = g_utf8_make_valid (value, -1);
+
+          g_free (value);
+          value = valid;
+        }
 
       switch (key)
         {
@@ -448,7 +458,8 @@ atc_address_parse (const char *text,
   if ((query = strchr (body, '?')) != NULL)
     *query++ = '\0';
 
-  if (body[0] == '/')
+  /* A lone "/" is no device; "serial:/" is refused the same way. */
+  if (body[0] == '/' && body[1] != '\0')
     {
       self->kind = g_str_has_prefix (body, "/dev/pts/") ? ATC_ADDRESS_PTY : ATC_ADDRESS_SERIAL;
       self->path = g_strdup (body);
