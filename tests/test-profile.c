@@ -285,6 +285,40 @@ test_broken_json (void)
   g_assert_nonnull (strstr (error->message, "not an array"));
 }
 
+/* Found by fuzzing: json-glib quotes the token it stopped at, which may
+ * be a secret (a file cut short after a password), and a string with an
+ * octal escape ("\\372") put a byte that is not UTF-8 into the message. */
+static void
+test_broken_json_message (void)
+{
+  const struct {
+    const char *json;
+    const char *must_mention;
+  } cases[] = {
+    { "{\"schema\": 1, \"model\": \"g781\", \"settings\": {\"APN\": {\"password\": \"hunter22\"",
+      "site.json:1:" },
+    { "{\"schema\": 1, \"model\": \"g781\", \"settings\": {\"APN\": {\"password\": hunter22}}}",
+      "expected value" },
+    { "{\"settings\": {\"APN\": {\"password\": \"hunter22\" \"x\"}}}", "expected character" },
+    { "{\"notes\": \"ab\\372\" x}", "site.json:1:" },
+    { "{\"schema\": 1,}", "`,'" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AtcProfile) profile = atc_profile_load_data (cases[i].json, -1, "site.json",
+                                                             NULL, &error);
+
+      g_test_message ("%s: %s", cases[i].json, error ? error->message : "(loaded)");
+      g_assert_null (profile);
+      g_assert_error (error, ATC_ERROR, ATC_ERROR_PROFILE);
+      g_assert_true (g_utf8_validate (error->message, -1, NULL));
+      g_assert_null (strstr (error->message, "hunter22"));
+      g_assert_nonnull (strstr (error->message, cases[i].must_mention));
+    }
+}
+
 static void
 test_missing_file (void)
 {
@@ -746,6 +780,7 @@ main (int   argc,
   g_test_add ("/profile/secret-file-mode", TmpDir, NULL, tmpdir_setup, test_secret_file_mode, tmpdir_teardown);
   g_test_add ("/profile/save-error", TmpDir, NULL, tmpdir_setup, test_save_error, tmpdir_teardown);
   g_test_add_func ("/profile/broken-json", test_broken_json);
+  g_test_add_func ("/profile/broken-json-message", test_broken_json_message);
   g_test_add_func ("/profile/missing-file", test_missing_file);
   g_test_add_func ("/profile/wrong-types", test_wrong_types);
   g_test_add_func ("/profile/out-of-range", test_out_of_range);

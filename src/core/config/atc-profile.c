@@ -422,6 +422,36 @@ known_models (AtcCatalog *catalog)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* json-glib's message names the token it stopped at, quoted: `hunter2'
+ * or "hunter2". In a file cut short after a password, or with a password
+ * typed without quotes, that token is a secret; inside a broken string it
+ * may also hold bytes that are not UTF-8. Keep where and what was
+ * expected, drop the token. */
+static char *
+json_error_text (const char *message)
+{
+  const char *quote;
+  const char *expected;
+  g_autoptr(GString) text = NULL;
+
+  /* "<data>:3:5: Parse error: …": name the file instead. */
+  if (g_str_has_prefix (message, "<data>:"))
+    message += strlen ("<data>:");
+  quote = strpbrk (message, "\"`");
+  /* No token, or one character: "unexpected character `,'". */
+  if (quote == NULL || (quote[1] != '\0' && (quote[2] == '\'' || quote[2] == '"')))
+    return g_utf8_make_valid (message, -1);
+
+  text = g_string_new_len (message, quote - message);
+  g_string_append (text, "“…”");
+  /* The last ", expected": the token itself may contain one. */
+  expected = g_strrstr (quote, ", expected");
+  if (expected != NULL)
+    g_string_append (text, expected);
+
+  return g_utf8_make_valid (text->str, text->len);
+}
+
 static const char * const top_level_keys[] = {
   "schema", "model", "firmware", "notes", "settings", NULL
 };
@@ -453,11 +483,8 @@ atc_profile_load_data (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      const char *message = local_error->message;
+      g_autofree char *message = json_error_text (local_error->message);
 
-      /* json-glib says "<data>:3:5: Parse error: …"; name the file. */
-      if (g_str_has_prefix (message, "<data>:"))
-        message += strlen ("<data>:");
       g_set_error (error, ATC_ERROR, ATC_ERROR_PROFILE,
                    _("%s is not valid JSON: %s:%s"), name, name, message);
       return NULL;
