@@ -994,6 +994,103 @@ test_tcp_echo (void)
   g_clear_error (&d.error);
 }
 
+/* A serial server that answers like a unit behind it: the echo at once,
+ * the reply a turnaround later, each its own small write, with Nagle's
+ * algorithm on as bridges leave it (ser2net, serial servers). Nagle holds
+ * the reply until the echo is acknowledged; a client that delays its
+ * acknowledgements (40 ms on Linux) would add that to every command. */
+#define NAGLE_ROUNDS       15
+#define NAGLE_TURNAROUND_MS 20
+
+typedef struct {
+  GSocket *listener;
+  guint16  port;
+} NagleServer;
+
+static gpointer
+nagle_server_thread (gpointer user_data)
+{
+  NagleServer *server = user_data;
+  g_autoptr (GSocket) client = g_socket_accept (server->listener, NULL, NULL);
+  char line[64];
+
+  if (client == NULL)
+    return NULL;
+  g_socket_set_blocking (client, TRUE);
+  for (guint i = 0; i < NAGLE_ROUNDS; i++)
+    {
+      gsize got = 0;
+
+      /* "AT+CSQ?\r\n", possibly in pieces. */
+      while (got < 9)
+        {
+          gssize n = g_socket_receive (client, line + got, 9 - got, NULL, NULL);
+
+          if (n <= 0)
+            return NULL;
+          got += n;
+        }
+      g_socket_send (client, "AT+CSQ?\r\n", 9, NULL, NULL);
+      g_usleep (NAGLE_TURNAROUND_MS * 1000);
+      g_socket_send (client, "\r\n+CSQ:24\r\n\r\nOK\r\n", 18, NULL, NULL);
+    }
+  /* Until the client is done reading. */
+  g_socket_receive (client, line, sizeof line, NULL, NULL);
+  return NULL;
+}
+
+static void
+test_tcp_nagle_bridge (void)
+{
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AtcTransport) transport = NULL;
+  g_autofree char *text = NULL;
+  NagleServer server = { 0 };
+  GThread *thread;
+  gint64 start, elapsed;
+
+  server.listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (server.listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (server.listener, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (server.listener, &error);
+  g_assert_no_error (error);
+  server.port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  thread = g_thread_new ("nagle-server", nagle_server_thread, &server);
+
+  text = g_strdup_printf ("tcp:127.0.0.1:%u", server.port);
+  transport = open_ok (text);
+
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < NAGLE_ROUNDS; i++)
+    {
+      g_autoptr (Reader) reader = reader_start (transport, 9 + 18);
+
+      g_assert_true (g_output_stream_write_all (output_of (transport), "AT+CSQ?\r\n", 9, NULL,
+                                                NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (atc_test_run_until (&reader->done, WAIT_MS));
+      g_assert_no_error (reader->error);
+    }
+  elapsed = g_get_monotonic_time () - start;
+
+  /* About one turnaround a command; a delayed acknowledgement would add
+   * 20 ms or more to each. */
+  g_test_message ("%u rounds in %" G_GINT64_FORMAT " ms", NAGLE_ROUNDS, elapsed / 1000);
+  g_assert_cmpint (elapsed, <, (gint64) NAGLE_ROUNDS * (NAGLE_TURNAROUND_MS + 10) * 1000);
+
+  atc_transport_close (transport);
+  g_thread_join (thread);
+  g_socket_close (server.listener, NULL);
+  g_object_unref (server.listener);
+}
+
 static void
 test_tcp_refused (void)
 {
@@ -1322,6 +1419,7 @@ main (int   argc,
   g_test_add_func ("/transport/open/uucp-lock", test_open_uucp_lock);
   g_test_add_func ("/transport/open/not-a-tty", test_open_not_a_tty);
   g_test_add_func ("/transport/tcp/echo", test_tcp_echo);
+  g_test_add_func ("/transport/tcp/nagle-bridge", test_tcp_nagle_bridge);
   g_test_add_func ("/transport/tcp/refused", test_tcp_refused);
   g_test_add_func ("/transport/tcp/timeout", test_tcp_timeout);
   g_test_add_func ("/transport/tcp/cancel", test_tcp_cancel);

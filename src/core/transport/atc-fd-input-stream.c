@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "atc-error.h"
@@ -24,6 +27,7 @@ struct _AtcFdInputStream
   AtcTransport *transport; /* weak */
   char         *lost_message;
   gboolean      lost;
+  gboolean      ack_at_once;
 };
 
 static void atc_fd_input_stream_pollable_iface_init (GPollableInputStreamInterface *iface);
@@ -46,6 +50,16 @@ fail_lost (AtcFdInputStream *self,
 
   g_propagate_error (error, g_steal_pointer (&lost));
   return -1;
+}
+
+static void
+ack_at_once (int fd)
+{
+#ifdef TCP_QUICKACK
+  int one = 1;
+
+  setsockopt (fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+#endif
 }
 
 /* One attempt: bytes read, or -1 with an error (G_IO_ERROR_WOULD_BLOCK when
@@ -102,7 +116,13 @@ try_read (AtcFdInputStream *self,
   errsv = errno;
 
   if (n > 0)
-    return n;
+    {
+      /* Linux leaves quick-ack mode by itself: ask again after each read,
+       * so the next reply is acknowledged as it arrives. */
+      if (self->ack_at_once)
+        ack_at_once (self->fd);
+      return n;
+    }
 
   if (n < 0 && (errsv == EAGAIN || errsv == EWOULDBLOCK) &&
       (pfd.revents & (POLLHUP | POLLERR)) == 0)
@@ -239,6 +259,17 @@ atc_fd_input_stream_shutdown (AtcFdInputStream *self,
     self->lost = TRUE;
   self->fd = -1;
   g_cancellable_cancel (self->shutdown);
+}
+
+void
+atc_fd_input_stream_set_ack_at_once (AtcFdInputStream *self,
+                                     gboolean          ack)
+{
+  g_return_if_fail (ATC_IS_FD_INPUT_STREAM (self));
+
+  self->ack_at_once = ack;
+  if (ack && self->fd >= 0)
+    ack_at_once (self->fd);
 }
 
 gboolean

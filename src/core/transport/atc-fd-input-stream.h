@@ -29,5 +29,11 @@ GInputStream *atc_fd_input_stream_new      (int               fd,
 void          atc_fd_input_stream_shutdown (AtcFdInputStream *self,
                                             gboolean          lost);
 gboolean      atc_fd_input_stream_is_lost  (AtcFdInputStream *self);
+/* TCP: acknowledge what arrives at once (TCP_QUICKACK, renewed after each
+ * read) instead of delaying the ACK. A bridge with Nagle's algorithm on
+ * (ser2net's default) holds a unit's reply until its echo is acknowledged;
+ * a delayed ACK would add up to 40 ms to every command. */
+void          atc_fd_input_stream_set_ack_at_once (AtcFdInputStream *self,
+                                                   gboolean          ack);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "atc-error.h"
+#include "atc-fd-input-stream.h"
 #include "atc-tcp-transport.h"
 #include "atc-transport-private.h"
 
@@ -193,6 +194,7 @@ atc_tcp_transport_open_finish (AtcTransport *transport,
   AtcTcpTransport *self = ATC_TCP_TRANSPORT (transport);
   g_autofree char *message = NULL;
   GSocketConnection *connection;
+  GIOStream *stream;
 
   connection = g_task_propagate_pointer (G_TASK (result), error);
   if (connection == NULL)
@@ -207,9 +209,15 @@ atc_tcp_transport_open_finish (AtcTransport *transport,
                              self->display);
   /* Reading the socket's fd ourselves gives the same hang-up handling as
    * the serial ports; the connection keeps owning the socket. */
-  return atc_transport_wrap_fd (transport,
-                                g_socket_get_fd (g_socket_connection_get_socket (connection)),
-                                message);
+  stream = atc_transport_wrap_fd (transport,
+                                  g_socket_get_fd (g_socket_connection_get_socket (connection)),
+                                  message);
+  /* Bridges send the echo and the reply as separate small packets, and
+   * with Nagle's algorithm on they hold the reply until the echo is
+   * acknowledged: acknowledge at once. */
+  atc_fd_input_stream_set_ack_at_once (ATC_FD_INPUT_STREAM (g_io_stream_get_input_stream (stream)),
+                                       TRUE);
+  return stream;
 }
 
 static void
