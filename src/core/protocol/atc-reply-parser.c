@@ -214,6 +214,39 @@ finish (AtcReplyParser *self,
   self->state = STATE_DONE;
 }
 
+/* The "+OK=value" line that ends a reply. */
+static void
+finish_with_value (AtcReplyParser *self,
+                   const char     *value,
+                   const char     *line)
+{
+  g_free (self->reply->value);
+  self->reply->value = g_strdup (value);
+  finish (self, ATC_REPLY_OK, line);
+}
+
+/* What the parser's state means to the caller, once the input is read. */
+static AtcParseResult
+parse_result (AtcReplyParser *self,
+              GError        **error)
+{
+  if (self->state == STATE_DONE)
+    return ATC_PARSE_DONE;
+  if (self->state == STATE_FAILED)
+    {
+      if (error != NULL)
+        *error = g_error_copy (self->failure);
+      return ATC_PARSE_FAILED;
+    }
+  return ATC_PARSE_NEED_MORE;
+}
+
+static gboolean
+expects_handshake (AtcReplyParser *self)
+{
+  return self->expect == ATC_EXPECT_HANDSHAKE_A || self->expect == ATC_EXPECT_HANDSHAKE_OK;
+}
+
 static const char *
 ascii_strcasestr (const char *haystack,
                   const char *needle)
@@ -246,6 +279,14 @@ parse_error_code (const char *line)
   if (p[-1] == '-')
     code = -code;
   return (int) code;
+}
+
+static void
+finish_error (AtcReplyParser *self,
+              const char     *line)
+{
+  self->reply->error_code = parse_error_code (line);
+  finish (self, ATC_REPLY_ERROR, line);
 }
 
 static gboolean
@@ -377,17 +418,14 @@ end_line (AtcReplyParser *self)
           return;
 
         case LINE_OK_VALUE:
-          g_free (self->reply->value);
-          self->reply->value = g_strdup (value);
-          finish (self, ATC_REPLY_OK, stripped);
+          finish_with_value (self, value, stripped);
           return;
 
         case LINE_ERROR:
           /* Help text may mention errors; only a first line refuses. */
           if (self->reply->lines->len == 0)
             {
-              self->reply->error_code = parse_error_code (stripped);
-              finish (self, ATC_REPLY_ERROR, stripped);
+              finish_error (self, stripped);
               return;
             }
           break;
@@ -420,9 +458,7 @@ end_line (AtcReplyParser *self)
       return;
 
     case LINE_OK_VALUE:
-      g_free (self->reply->value);
-      self->reply->value = g_strdup (value);
-      finish (self, ATC_REPLY_OK, stripped);
+      finish_with_value (self, value, stripped);
       return;
 
     case LINE_VALUE:
@@ -433,8 +469,7 @@ end_line (AtcReplyParser *self)
       return;
 
     case LINE_ERROR:
-      self->reply->error_code = parse_error_code (stripped);
-      finish (self, ATC_REPLY_ERROR, stripped);
+      finish_error (self, stripped);
       return;
 
     case LINE_OTHER:
@@ -555,25 +590,17 @@ atc_reply_parser_feed (AtcReplyParser *self,
 
   *consumed = 0;
 
-  switch (self->state)
+  if (self->state == STATE_IDLE)
     {
-    case STATE_DONE:
-      return ATC_PARSE_DONE;
-    case STATE_FAILED:
-      if (error != NULL)
-        *error = g_error_copy (self->failure);
-      return ATC_PARSE_FAILED;
-    case STATE_IDLE:
       g_critical ("%s: call atc_reply_parser_expect() first", G_STRFUNC);
       return ATC_PARSE_FAILED;
-    case STATE_WAITING:
-    default:
-      break;
     }
+  if (self->state != STATE_WAITING)
+    return parse_result (self, error);
 
   for (i = 0; i < len && self->state == STATE_WAITING; i++)
     {
-      if (self->expect == ATC_EXPECT_HANDSHAKE_A || self->expect == ATC_EXPECT_HANDSHAKE_OK)
+      if (expects_handshake (self))
         handshake_byte (self, data[i]);
       else if (!line_byte (self, data[i]))
         break; /* the reply ended before data[i]: leave it to the caller */
@@ -581,15 +608,7 @@ atc_reply_parser_feed (AtcReplyParser *self,
 
   *consumed = i;
 
-  if (self->state == STATE_DONE)
-    return ATC_PARSE_DONE;
-  if (self->state == STATE_FAILED)
-    {
-      if (error != NULL)
-        *error = g_error_copy (self->failure);
-      return ATC_PARSE_FAILED;
-    }
-  return ATC_PARSE_NEED_MORE;
+  return parse_result (self, error);
 }
 
 AtcParseResult
@@ -599,32 +618,15 @@ atc_reply_parser_silence (AtcReplyParser *self,
   g_return_val_if_fail (self != NULL, ATC_PARSE_FAILED);
   g_return_val_if_fail (error == NULL || *error == NULL, ATC_PARSE_FAILED);
 
-  switch (self->state)
-    {
-    case STATE_DONE:
-      return ATC_PARSE_DONE;
-    case STATE_FAILED:
-      if (error != NULL)
-        *error = g_error_copy (self->failure);
-      return ATC_PARSE_FAILED;
-    case STATE_IDLE:
-      return ATC_PARSE_NEED_MORE;
-    case STATE_WAITING:
-    default:
-      break;
-    }
+  if (self->state != STATE_WAITING)
+    return parse_result (self, error);
 
-  if (self->expect == ATC_EXPECT_HANDSHAKE_A || self->expect == ATC_EXPECT_HANDSHAKE_OK)
+  if (expects_handshake (self))
     {
       /* Half a "+ok" and then nothing will not become a handshake. */
       if (self->handshake_raw->len > 0)
-        {
-          handshake_fail (self);
-          if (error != NULL)
-            *error = g_error_copy (self->failure);
-          return ATC_PARSE_FAILED;
-        }
-      return ATC_PARSE_NEED_MORE;
+        handshake_fail (self);
+      return parse_result (self, error);
     }
 
   if (self->pending_cr || self->line->len > 0)
@@ -641,15 +643,7 @@ atc_reply_parser_silence (AtcReplyParser *self,
         finish (self, ATC_REPLY_OK, "OK");
     }
 
-  if (self->state == STATE_DONE)
-    return ATC_PARSE_DONE;
-  if (self->state == STATE_FAILED)
-    {
-      if (error != NULL)
-        *error = g_error_copy (self->failure);
-      return ATC_PARSE_FAILED;
-    }
-  return ATC_PARSE_NEED_MORE;
+  return parse_result (self, error);
 }
 
 AtcReply *
