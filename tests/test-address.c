@@ -388,6 +388,12 @@ test_error_keeps_password_secret (void)
     "tcp:10.0.0.2:8899?password=s3cr%0Aet",
     "tcp:10.0.0.2:8899?password=s3cret&password=s3cret",
     "tcp:10.0.0.2:8899?password=s3cret&bogus=1",
+    /* Found by fuzzing: a separator mistyped for '&' put the password
+     * into another option's value, which the message quoted. */
+    "serial:/dev/ttyUSB0?baud=9600?password=s3cret",
+    "demo:m0?baud=57600 password=s3cret",
+    "serial:/dev/ttyUSB0?parity=even,password=s3cret",
+    "tcp:10.0.0.2:8899?model=g781;Password%3Ds3cret",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

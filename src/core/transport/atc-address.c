@@ -283,6 +283,19 @@ parse_query (AtcAddress *self,
                               _("The value of “%s” has a stray “%%”: write %%25 for a "
                                 "percent sign."),
                               name);
+      /* "baud=9600?password=…", a '?' or a space typed for '&': the
+       * messages below quote the value, and this one holds the password. */
+      if (key != KEY_PASSWORD)
+        {
+          g_autofree char *lower = g_ascii_strdown (value, -1);
+
+          if (strstr (lower, "password=") != NULL)
+            return address_error (error,
+                                  _("The option “%s” runs into the password: separate "
+                                    "options with “&”, as in baud=9600&password=…."),
+                                  name);
+        }
+
       /* "%E9" decodes to a byte that is not UTF-8; the messages below
        * quote the value and must stay valid text. No such value is
        * accepted anyway, except as a password, which is never quoted. */
