@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "atc-error.h"
+#include "atc-escape-private.h"
 #include "atc-model-private.h"
 #include "atc-validate.h"
 
@@ -36,6 +37,49 @@ atc_escape_can_carry (AtcEscape escape,
   if (c < 0x20 || c == 0x7f)
     return FALSE;
   return TRUE;
+}
+
+int
+atc_bracket_escape_at (const char *p)
+{
+  int hi, lo;
+
+  if (p[0] != '[')
+    return -1;
+  if ((hi = g_ascii_xdigit_value (p[1])) < 0 || (lo = g_ascii_xdigit_value (p[2])) < 0 ||
+      p[3] != ']')
+    return -1;
+  if (hi == 0 && lo == 0)
+    return -1;
+  return hi * 16 + lo;
+}
+
+gboolean
+atc_crlf_token_at (const char *p)
+{
+  return g_ascii_strncasecmp (p, ATC_CRLF_TOKEN, ATC_CRLF_TOKEN_LEN) == 0;
+}
+
+const char *
+atc_describe_char (guchar c)
+{
+  switch (c)
+    {
+    case '\0':
+      return _("a NUL byte");
+    case '\r':
+      return _("a carriage return (CR)");
+    case '\n':
+      return _("a line feed (LF)");
+    case ';':
+      return _("a semicolon");
+    case ',':
+      return _("a comma");
+    case '\t':
+      return _("a tab");
+    default:
+      return NULL;
+    }
 }
 
 /* "Baud rate" -> "baud rate", but "IP address" and "URL" stay. */
@@ -139,42 +183,9 @@ describe_expected (const AtcParam *param)
 static const char *
 describe_char (guchar c)
 {
-  switch (c)
-    {
-    case '\0':
-      return _("a NUL byte");
-    case '\r':
-      return _("a carriage return (CR)");
-    case '\n':
-      return _("a line feed (LF)");
-    case ';':
-      return _("a semicolon");
-    case ',':
-      return _("a comma");
-    case '\t':
-      return _("a tab");
-    default:
-      return _("a control character");
-    }
-}
+  const char *described = atc_describe_char (c);
 
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
-/* "[3F]": text the bracket styles would read back as another character. */
-static gboolean
-looks_like_bracket_escape (const char *p)
-{
-  return p[0] == '[' && hex_value (p[1]) >= 0 && hex_value (p[2]) >= 0 && p[3] == ']';
+  return described != NULL ? described : _("a control character");
 }
 
 /* CR, LF, ';', NUL and the like: checked before anything else, for every
@@ -212,8 +223,7 @@ check_safe (const AtcCommand *command,
 
       /* Mirrors the codec: literal escape text would come back from the
        * unit as a different character. */
-      if (param->escape != ATC_ESCAPE_NONE && looks_like_bracket_escape (value + i) &&
-          (hex_value (value[i + 1]) | hex_value (value[i + 2])) != 0)
+      if (param->escape != ATC_ESCAPE_NONE && atc_bracket_escape_at (value + i) >= 0)
         {
           g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
                        _("%s: %s contains a hex code in square brackets (like “[3F]”), "
@@ -222,8 +232,7 @@ check_safe (const AtcCommand *command,
                        command_name (command), name);
           return FALSE;
         }
-      if (param->escape == ATC_ESCAPE_CRLF_TOKEN &&
-          g_ascii_strncasecmp (value + i, "<<CRLF>>", 8) == 0)
+      if (param->escape == ATC_ESCAPE_CRLF_TOKEN && atc_crlf_token_at (value + i))
         {
           g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
                        _("%s: %s contains the text “<<CRLF>>”, which the unit reads as a "
@@ -371,7 +380,7 @@ validate_hex (const AtcCommand *command,
   g_autofree char *name = display_name (param);
 
   for (gsize i = 0; i < length; i++)
-    if (hex_value (value[i]) < 0)
+    if (g_ascii_xdigit_value (value[i]) < 0)
       {
         if ((guchar) value[i] >= ' ' && (guchar) value[i] < 0x7f)
           g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
@@ -539,7 +548,7 @@ validate_mac (const AtcCommand *command,
   if (length == MAC_DIGITS)
     {
       for (gsize i = 0; i < length && ok; i++)
-        ok = hex_value (value[i]) >= 0;
+        ok = g_ascii_xdigit_value (value[i]) >= 0;
       if (ok)
         memcpy (digits, value, MAC_DIGITS);
       n = MAC_DIGITS;
@@ -550,7 +559,7 @@ validate_mac (const AtcCommand *command,
         {
           if (i % 3 == 2)
             ok = value[i] == value[2];
-          else if ((ok = hex_value (value[i]) >= 0))
+          else if ((ok = g_ascii_xdigit_value (value[i]) >= 0))
             digits[n++] = value[i];
         }
     }
@@ -568,7 +577,7 @@ validate_mac (const AtcCommand *command,
 
   /* The M0 document: "the first byte must be a double", i.e. even: an odd
    * first byte marks a multicast address, which no interface may own. */
-  if (hex_value (digits[1]) % 2 != 0)
+  if (g_ascii_xdigit_value (digits[1]) % 2 != 0)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
                    _("%s%s has an odd first byte (%c%c); a device MAC address needs an even "

@@ -14,67 +14,19 @@
 
 #include "atc-codec.h"
 #include "atc-error.h"
+#include "atc-escape-private.h"
 #include "atc-validate.h"
-
-#define CRLF_TOKEN     "<<CRLF>>"
-#define CRLF_TOKEN_LEN 8
-
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
-}
-
-/* "[XX]" at p, with XX two hex digits that do not decode to NUL (a NUL
- * would cut the C string short, so "[00]" stays literal). Returns the byte
- * or -1 when p does not start a well-formed escape. */
-static int
-bracket_escape_at (const char *p)
-{
-  int hi, lo;
-
-  if (p[0] != '[')
-    return -1;
-  if ((hi = hex_value (p[1])) < 0 || (lo = hex_value (p[2])) < 0 || p[3] != ']')
-    return -1;
-  if (hi == 0 && lo == 0)
-    return -1;
-  return hi * 16 + lo;
-}
-
-static gboolean
-crlf_token_at (const char *p)
-{
-  return g_ascii_strncasecmp (p, CRLF_TOKEN, CRLF_TOKEN_LEN) == 0;
-}
 
 /* A short, human name for a character a value may not carry. */
 static const char *
 describe_char (guchar c)
 {
-  switch (c)
-    {
-    case '\r':
-      return _("a carriage return (CR)");
-    case '\n':
-      return _("a line feed (LF)");
-    case ';':
-      return _("a semicolon");
-    case ',':
-      return _("a comma");
-    case '\t':
-      return _("a tab");
-    case 0x7f:
-      return _("a delete character");
-    default:
-      break;
-    }
+  const char *described = atc_describe_char (c);
+
+  if (described != NULL)
+    return described;
+  if (c == 0x7f)
+    return _("a delete character");
   if (c < 0x20)
     return _("a control character");
   return _("a non-ASCII character");
@@ -158,7 +110,7 @@ encode (const char *text,
 
       if (escape == ATC_ESCAPE_CRLF_TOKEN && c == '\r' && p[1] == '\n')
         {
-          g_string_append (out, CRLF_TOKEN);
+          g_string_append (out, ATC_CRLF_TOKEN);
           p++;
           continue;
         }
@@ -181,7 +133,7 @@ encode (const char *text,
       /* Text that already looks like an escape would come back from the
        * unit as a different character: refuse it instead of guessing
        * whether the technician meant the escape or the literal text. */
-      if (escape != ATC_ESCAPE_NONE && bracket_escape_at (p) >= 0)
+      if (escape != ATC_ESCAPE_NONE && atc_bracket_escape_at (p) >= 0)
         {
           /* The value itself is not quoted: it may be a password. */
           g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
@@ -190,7 +142,7 @@ encode (const char *text,
                          "character itself instead"));
           return NULL;
         }
-      if (escape == ATC_ESCAPE_CRLF_TOKEN && crlf_token_at (p))
+      if (escape == ATC_ESCAPE_CRLF_TOKEN && atc_crlf_token_at (p))
         {
           g_set_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE,
                        _("The value contains the text “<<CRLF>>”, which the unit reads "
@@ -221,12 +173,12 @@ atc_escape_decode (const char *wire,
     {
       int byte;
 
-      if (escape == ATC_ESCAPE_CRLF_TOKEN && crlf_token_at (p))
+      if (escape == ATC_ESCAPE_CRLF_TOKEN && atc_crlf_token_at (p))
         {
           g_string_append (out, "\r\n");
-          p += CRLF_TOKEN_LEN;
+          p += ATC_CRLF_TOKEN_LEN;
         }
-      else if ((byte = bracket_escape_at (p)) >= 0)
+      else if ((byte = atc_bracket_escape_at (p)) >= 0)
         {
           /* Any hex pair, not only the five the firmware is known to
            * write: a unit that escapes more still reads back right. */
@@ -278,7 +230,7 @@ atc_hex_decode (const char *hex,
 
   for (gsize i = 0; i < len; i++)
     {
-      if (hex_value (hex[i]) < 0)
+      if (g_ascii_xdigit_value (hex[i]) < 0)
         {
           if ((guchar) hex[i] >= 0x20 && (guchar) hex[i] < 0x7f)
             g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
@@ -305,7 +257,8 @@ atc_hex_decode (const char *hex,
 
   data = g_malloc (len / 2 + 1);
   for (gsize i = 0; i < len / 2; i++)
-    data[i] = (guint8) (hex_value (hex[2 * i]) * 16 + hex_value (hex[2 * i + 1]));
+    data[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) * 16 +
+                        g_ascii_xdigit_value (hex[2 * i + 1]));
 
   return g_bytes_new_take (data, len / 2);
 }
