@@ -481,6 +481,15 @@ stop_internal (AtcMonitor *self)
     }
 }
 
+static void
+start_fail (AtcMonitor *self,
+            GError     *error)
+{
+  finish_start (self, error);
+  stop_internal (self);
+  update_state (self);
+}
+
 /* Loss and reconnection */
 
 static void
@@ -519,6 +528,28 @@ enter_lost (AtcMonitor   *self,
   schedule_reconnect (self);
 }
 
+/* Stopped by the caller: a start still in progress is answered first. */
+static void
+stop_run (AtcMonitor *self)
+{
+  if (self->start_task != NULL)
+    finish_start (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                     _("Monitoring was stopped before it started")));
+  stop_internal (self);
+}
+
+/* The session could not run a batch at all: a start fails, a running
+ * monitor waits for the unit to come back. */
+static void
+batch_failed (AtcMonitor   *self,
+              const GError *fatal)
+{
+  if (self->starting)
+    start_fail (self, g_error_copy (fatal));
+  else
+    enter_lost (self, fatal);
+}
+
 static void
 session_state_changed (AtcSession *session,
                        GParamSpec *pspec,
@@ -553,14 +584,7 @@ sockets_read_done (AtcMonitor *self,
 
   if (fatal != NULL)
     {
-      if (self->starting)
-        {
-          finish_start (self, g_error_copy (fatal));
-          stop_internal (self);
-          update_state (self);
-          return;
-        }
-      enter_lost (self, fatal);
+      batch_failed (self, fatal);
       return;
     }
 
@@ -698,14 +722,7 @@ poll_done (AtcMonitor *self,
 
   if (fatal != NULL)
     {
-      if (self->starting)
-        {
-          finish_start (self, g_error_copy (fatal));
-          stop_internal (self);
-          update_state (self);
-          return;
-        }
-      enter_lost (self, fatal);
+      batch_failed (self, fatal);
       return;
     }
 
@@ -1019,13 +1036,27 @@ setup_model (AtcMonitor  *self,
   return TRUE;
 }
 
-static void
-start_fail (AtcMonitor *self,
-            GError     *error)
+/* A session call of the start ended (taking error): FALSE when the start
+ * went no further, because it was stopped meanwhile or the call failed. */
+static gboolean
+start_step_done (AtcMonitor *self,
+                 Op         *op,
+                 GError     *error)
 {
-  finish_start (self, error);
-  stop_internal (self);
-  update_state (self);
+  if (!run_is_current (self, op->generation))
+    {
+      g_clear_error (&error);
+      return FALSE;
+    }
+
+  self->busy = FALSE;
+
+  if (error != NULL)
+    {
+      start_fail (self, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static void
@@ -1055,19 +1086,8 @@ start_detect_cb (GObject      *source,
 
   detection = atc_session_detect_finish (ATC_SESSION (source), result, &error);
 
-  if (!run_is_current (self, op->generation))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  self->busy = FALSE;
-
-  if (error != NULL)
-    {
-      start_fail (self, error);
-      return;
-    }
+  if (!start_step_done (self, op, error))
+    return;
 
   if (atc_session_get_model (self->session) == NULL)
     atc_session_set_model (self->session, detection->model);
@@ -1086,19 +1106,8 @@ start_connect_cb (GObject      *source,
 
   atc_session_connect_finish (ATC_SESSION (source), result, &error);
 
-  if (!run_is_current (self, op->generation))
-    {
-      g_clear_error (&error);
-      return;
-    }
-
-  self->busy = FALSE;
-
-  if (error != NULL)
-    {
-      start_fail (self, error);
-      return;
-    }
+  if (!start_step_done (self, op, error))
+    return;
 
   start_prepare (self);
 }
@@ -1194,11 +1203,7 @@ atc_monitor_stop (AtcMonitor *self)
   if (!self->started)
     return;
 
-  if (self->start_task != NULL)
-    finish_start (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                     _("Monitoring was stopped before it started")));
-
-  stop_internal (self);
+  stop_run (self);
   update_state (self);
 }
 
@@ -1414,10 +1419,7 @@ atc_monitor_dispose (GObject *object)
 {
   AtcMonitor *self = ATC_MONITOR (object);
 
-  if (self->start_task != NULL)
-    finish_start (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                     _("Monitoring was stopped before it started")));
-  stop_internal (self);
+  stop_run (self);
 
   if (self->timer != NULL)
     {
