@@ -1529,6 +1529,37 @@ test_restart (void)
   assert_query (session, "MID", "AfterRestart");
 }
 
+/* The catalog's reboot time is an upper bound (a G781 may take a minute to
+ * register): a unit that is back in a second is followed at once, not after
+ * the full minute. */
+static void
+test_reboot_followed_when_back (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AtcReply) reply = NULL;
+  AtcSimulator *simulator;
+  gint64 start;
+  double seconds;
+
+  session = demo_session ("g781", &simulator);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (atc_model_get_reboot_ms (atc_session_get_model (session)), >=, 60000);
+  atc_simulator_set_reboot_ms (simulator, 500);
+
+  start = g_get_monotonic_time ();
+  reply = session_execute (session, "Z", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reply);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_test_message ("back in command mode after %.1f s", seconds);
+
+  g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
+  /* Far below the documented 60 s, with room for a loaded machine. */
+  g_assert_cmpfloat (seconds, <, 30.0);
+}
+
 /* A unit that never comes back: a clear error, no hang. */
 static void
 test_reboot_no_return (void)
@@ -1869,6 +1900,7 @@ main (int   argc,
   g_test_add_func ("/session/reboot/tcp", test_reboot_tcp);
   g_test_add_func ("/session/reboot/restart", test_restart);
   g_test_add_func ("/session/reboot/no-return", test_reboot_no_return);
+  g_test_add_func ("/session/reboot/followed-when-back", test_reboot_followed_when_back);
   g_test_add_func ("/session/leave", test_leave);
   g_test_add_func ("/session/password/mode", test_password_mode);
   g_test_add_func ("/session/password/wrong", test_password_wrong);

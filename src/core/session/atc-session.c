@@ -40,6 +40,7 @@
 #define HANDSHAKE_TIMEOUT_MS     1500  /* 'a' after "+++", "+ok" after 'a' (the unit allows 3 s) */
 #define UNKNOWN_TIMEOUT_MS       2000  /* a reply when the model is not known yet */
 #define REBOOT_GRACE_MIN_MS      10000 /* keep trying this long after the reboot time, at least */
+#define REBOOT_FIRST_TRY_MS      1500  /* first handshake attempt; the reboot time is an upper bound */
 #define BACKOFF_FIRST_MS         250
 #define BACKOFF_MAX_MS           4000
 
@@ -1792,9 +1793,12 @@ model_default_baud (AtcModel *model)
   return (guint) v;
 }
 
-/* After a restart command was accepted: wait the model's reboot time
- * (what the unit prints meanwhile is dropped), then come back to command
- * mode, reopening the link if it went away, retrying with back-off. */
+/* After a restart command was accepted: come back to command mode as soon
+ * as the unit answers, reopening the link if it went away, retrying with
+ * back-off until the model's reboot time (an upper bound: a G781 may need a
+ * minute to register, or come back in seconds) plus a grace period has
+ * passed. What the unit prints meanwhile is dropped. The first attempt
+ * waits a moment so the unit has really gone down. */
 static void
 reboot_flow_async (AtcSession          *self,
                    const char          *what,
@@ -1806,6 +1810,7 @@ reboot_flow_async (AtcSession          *self,
   RebootData *data = g_new0 (RebootData, 1);
   guint reboot_ms = self->model != NULL ? atc_model_get_reboot_ms (self->model) : 0;
   guint wait_ms = scaled (self, reboot_ms);
+  guint first_try_ms = MIN (wait_ms, scaled (self, REBOOT_FIRST_TRY_MS));
   guint grace_ms = scaled (self, MAX (reboot_ms, REBOOT_GRACE_MIN_MS));
 
   g_task_set_source_tag (task, reboot_flow_async);
@@ -1837,8 +1842,8 @@ reboot_flow_async (AtcSession          *self,
 
   self->rebooting = TRUE;
   set_state (self, ATC_SESSION_REBOOTING);
-  atc_transaction_log_event (self->log, "waiting %u ms for the unit to restart", wait_ms);
-  sleep_async (self, wait_ms, cancellable, on_reboot_waited, task);
+  atc_transaction_log_event (self->log, "waiting up to %u ms for the unit to restart", wait_ms + grace_ms);
+  sleep_async (self, first_try_ms, cancellable, on_reboot_waited, task);
 }
 
 static gboolean
