@@ -210,6 +210,10 @@ test_round_trip (void)
     "  tcp:127.0.0.1:23  ",
     "demo:m0?password=secret",
     "demo:g781?baud=9600",
+    /* Found by fuzzing: the space before '?' stayed in the path, and the
+     * canonical text (no query left) lost it. */
+    "serial:/dev/ttyS1 ?",
+    "/dev/ttyUSB0 \t?baud=9600",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)

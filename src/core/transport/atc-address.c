@@ -469,7 +469,11 @@ atc_address_parse (const char *text,
   body = copy;
   /* The first '?' starts the query; a password may hold another one. */
   if ((query = strchr (body, '?')) != NULL)
-    *query++ = '\0';
+    {
+      *query++ = '\0';
+      /* "/dev/ttyUSB0 ?baud=9600": no device name ends in a space. */
+      g_strchomp (body);
+    }
 
   /* A lone "/" is no device; "serial:/" is refused the same way. */
   if (body[0] == '/' && body[1] != '\0')
