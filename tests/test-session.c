@@ -532,6 +532,71 @@ test_handshake_already_in_command_mode (void)
   }
 }
 
+/* From data mode, the handshake takes the silences the unit needs and
+ * little more: the probe's wait doubles as the guard silence when nothing
+ * answers it, and nothing is awaited after "+ok". */
+static void
+test_handshake_prompt (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  AtcSimulator *simulator;
+  guint packing_ms;
+  gint64 start, elapsed;
+
+  session = demo_session ("g781", &simulator);
+  packing_ms = atc_sim_unit_get_packing_ms (atc_simulator_get_unit (simulator));
+  start = g_get_monotonic_time ();
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("command mode after %" G_GINT64_FORMAT " ms (packing interval %u ms)",
+                  elapsed / 1000, packing_ms);
+  g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
+  g_assert_cmpuint (count_tx (session, "AT<CR><LF>"), ==, 1);
+  g_assert_cmpuint (count_tx (session, "+++"), ==, 1);
+  /* Silence before "+++" and after it (the unit's framing), a margin,
+   * and room for a loaded machine; a probe waiting its whole window
+   * would take 500 ms on its own. */
+  g_assert_cmpint (elapsed, <, (gint64) (2 * packing_ms + 250) * 1000);
+  assert_query (session, "VER", "V1.1.05");
+}
+
+/* A unit already in command mode with echo off and a slow answer: the
+ * probe meets silence, "+++" goes out and fails, and probing again finds
+ * the unit (it answers "+++AT" with an error). */
+static void
+test_handshake_slow_silent_command_mode (void)
+{
+  g_autoptr(AtcSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *off[] = { "OFF", NULL };
+  AtcSimulator *simulator;
+
+  session = demo_session ("g781", &simulator);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (session_set (session, "E", off, &error));
+  g_assert_no_error (error);
+  atc_session_close (session);
+  g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_COMMAND);
+  atc_transaction_log_clear (atc_session_get_log (session));
+
+  /* Slower than the guard time, quicker than the probe's window. */
+  atc_simulator_set_latency_ms (simulator, 300);
+  g_assert_true (session_connect (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
+  g_assert_cmpuint (count_tx (session, "+++"), ==, 1);
+  g_assert_cmpuint (count_tx (session, "AT<CR><LF>"), ==, 2);
+  g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_COMMAND);
+
+  /* The error to "+++AT" is not taken for the next answer. */
+  atc_simulator_set_latency_ms (simulator, 2);
+  assert_query (session, "VER", "V1.1.05");
+  assert_query (session, "UARTFL", "1000");
+}
+
 static void
 check_handshake_failure (PeerScript  script,
                          const char *must_mention)
@@ -1874,6 +1939,9 @@ main (int   argc,
   g_test_add_func ("/session/handshake/m0", test_handshake_m0);
   g_test_add_func ("/session/handshake/already-command-mode",
                    test_handshake_already_in_command_mode);
+  g_test_add_func ("/session/handshake/prompt", test_handshake_prompt);
+  g_test_add_func ("/session/handshake/slow-silent-command-mode",
+                   test_handshake_slow_silent_command_mode);
   g_test_add_func ("/session/handshake/no-a", test_handshake_no_a);
   g_test_add_func ("/session/handshake/no-ok", test_handshake_no_ok);
   g_test_add_func ("/session/handshake/garbage-for-a", test_handshake_garbage_for_a);

@@ -86,6 +86,7 @@ typedef struct {
   gboolean    value_expected;
   guint       timeout_ms;     /* REPLY: give up; QUIET: stop waiting for quiet; SLEEP: length */
   guint       quiet_ms;
+  guint       silent_ms;      /* REPLY: give up early when not a byte came in this long */
   const char *send;           /* written once the waiter is in place, or NULL */
   gsize       send_len;
   const char *send_log;       /* what the log shows for it: redacted */
@@ -98,6 +99,7 @@ typedef struct {
   guint     quiet_ms;
   GSource  *deadline;
   GSource  *quiet;
+  GSource  *silent;
   GSource  *cancel;
 } Waiter;
 
@@ -173,6 +175,7 @@ struct _AtcSession
   AtcDialect         parser_dialect;
   Waiter            *waiter;
   GByteArray        *rx_line;
+  gint64             last_rx_us;  /* monotonic time of the last byte in */
 
   /* caller operations */
   GQueue             ops;
@@ -285,8 +288,26 @@ guard_time (AtcSession *self)
         }
     }
 
-  /* "A little more" than the interval, and at least its own 50%. */
-  return quiet_time (self, packing + packing / 2 + 20);
+  /* "A little more" than the interval: its own 50%, and at least 20 ms
+   * for timer and USB adapter jitter (not both: at the default 50 ms the
+   * 50% already covers the jitter). */
+  return quiet_time (self, packing + MAX (packing / 2, 20));
+}
+
+/* How long `len` bytes take on a serial line (10 bits a byte), rounded
+ * up; 0 where the link has no baud rate of its own. */
+static guint
+line_time_ms (AtcSession *self,
+              gsize       len)
+{
+  const AtcLineSettings *settings;
+
+  if (!atc_transport_has_line_settings (self->transport))
+    return 0;
+  settings = atc_transport_get_line_settings (self->transport);
+  if (settings == NULL || settings->baud == 0)
+    return 0;
+  return (guint) ((len * 10 * 1000 + settings->baud - 1) / settings->baud);
 }
 
 static AtcDialect
@@ -618,6 +639,9 @@ waiter_finish (AtcSession *self,
   if (w->quiet != NULL)
     g_source_destroy (w->quiet);
   g_clear_pointer (&w->quiet, g_source_unref);
+  if (w->silent != NULL)
+    g_source_destroy (w->silent);
+  g_clear_pointer (&w->silent, g_source_unref);
   if (w->cancel != NULL)
     g_source_destroy (w->cancel);
   g_clear_pointer (&w->cancel, g_source_unref);
@@ -754,6 +778,22 @@ on_waiter_deadline (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Not a byte since the wait began: as a timeout, only sooner. */
+static gboolean
+on_waiter_silent (gpointer user_data)
+{
+  AtcSession *self = user_data;
+  Waiter *w = self->waiter;
+
+  g_return_val_if_fail (w != NULL, G_SOURCE_REMOVE);
+  g_clear_pointer (&w->silent, g_source_unref);
+  waiter_finish (self,
+                 g_error_new_literal (ATC_ERROR, ATC_ERROR_TIMEOUT,
+                                      _("The unit did not answer in time")),
+                 NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_waiter_cancelled (GCancellable *cancellable,
                      gpointer      user_data)
@@ -778,12 +818,19 @@ handle_input (AtcSession   *self,
   GError *error = NULL;
   gsize consumed = 0;
 
+  self->last_rx_us = g_get_monotonic_time ();
   rx_log_feed (self, data, len);
 
   /* Nobody waits: logged above and dropped. This also swallows the second
    * OK of the G781's plain AT and boot messages during a reboot. */
   if (w == NULL)
     return;
+
+  if (w->silent != NULL)
+    {
+      g_source_destroy (w->silent);
+      g_clear_pointer (&w->silent, g_source_unref);
+    }
 
   switch (w->kind)
     {
@@ -1141,6 +1188,8 @@ wait_async (AtcSession          *self,
     }
 
   w->deadline = add_timeout (self, MAX (spec->timeout_ms, 1), on_waiter_deadline);
+  if (spec->kind == WAIT_REPLY && spec->silent_ms > 0 && spec->silent_ms < spec->timeout_ms)
+    w->silent = add_timeout (self, spec->silent_ms, on_waiter_silent);
   if (spec->kind == WAIT_QUIET)
     w->quiet = add_timeout (self, MAX (spec->quiet_ms, 1), on_waiter_quiet);
 
@@ -1196,8 +1245,30 @@ typedef enum {
   ENTER_GUARD,
   ENTER_PLUS,
   ENTER_A,
+  ENTER_RECHECK,
   ENTER_SETTLE,
 } EnterStep;
+
+/* When not a byte comes back to the probe for the guard time, the
+ * silence "+++" needs is already there: "+++" follows at once instead of
+ * after the probe's whole window. (A unit in command mode echoes the
+ * probe at once; if it does not echo and answers later than that, it
+ * still holds "+++" in its line when the handshake fails: probing again,
+ * for the whole window, finds it there: it answers "+++AT" with an error,
+ * which is an answer.) */
+typedef struct {
+  EnterStep step;
+  gint64    probe_sent;   /* monotonic µs */
+  gboolean  probe_silent; /* nothing came back to the first probe */
+  GError   *plus_error;   /* why "+++" failed, while rechecking */
+} EnterData;
+
+static void
+enter_data_free (EnterData *data)
+{
+  g_clear_error (&data->plus_error);
+  g_free (data);
+}
 
 static void enter_step (GTask *task);
 
@@ -1208,7 +1279,8 @@ on_enter_wait (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   AtcSession *self = g_task_get_source_object (task);
-  EnterStep *step = g_task_get_task_data (task);
+  EnterData *data = g_task_get_task_data (task);
+  EnterStep *step = &data->step;
   g_autoptr(GError) error = NULL;
   g_autoptr(AtcReply) reply = wait_finish (self, result, &error);
 
@@ -1230,6 +1302,13 @@ on_enter_wait (GObject      *source,
           atc_transaction_log_event (self->log, "the unit answered AT: already in command mode");
           *step = ENTER_SETTLE;
         }
+      else if (self->last_rx_us < data->probe_sent &&
+               g_get_monotonic_time () - data->probe_sent >= (gint64) guard_time (self) * 1000)
+        {
+          /* Silent since the probe, for longer than the guard time. */
+          data->probe_silent = TRUE;
+          *step = ENTER_PLUS;
+        }
       else
         *step = ENTER_GUARD;
       break;
@@ -1238,7 +1317,25 @@ on_enter_wait (GObject      *source,
       *step = ENTER_PLUS;
       break;
 
+    case ENTER_RECHECK:
+      if (error == NULL)
+        {
+          atc_transaction_log_event (self->log, "the unit answered AT late: already in command mode");
+          *step = ENTER_SETTLE;
+          break;
+        }
+      /* Not in command mode either: what "+++" met is the answer. */
+      g_clear_error (&error);
+      error = g_steal_pointer (&data->plus_error);
+      G_GNUC_FALLTHROUGH;
+
     case ENTER_PLUS:
+      if (error != NULL && data->probe_silent && *step == ENTER_PLUS)
+        {
+          data->plus_error = g_steal_pointer (&error);
+          *step = ENTER_RECHECK;
+          break;
+        }
       if (g_error_matches (error, ATC_ERROR, ATC_ERROR_TIMEOUT))
         {
           g_task_return_new_error (task, ATC_ERROR, ATC_ERROR_HANDSHAKE,
@@ -1270,9 +1367,11 @@ on_enter_wait (GObject      *source,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
+      /* A CR LF after "+ok" is optional; the next reply's parser skips it
+       * as a blank line, so there is nothing to wait for. */
       atc_transaction_log_event (self->log, "command mode entered");
-      *step = ENTER_SETTLE;
-      break;
+      g_task_return_boolean (task, TRUE);
+      return;
 
     case ENTER_SETTLE:
     default:
@@ -1287,7 +1386,8 @@ static void
 enter_step (GTask *task)
 {
   AtcSession *self = g_task_get_source_object (task);
-  EnterStep *step = g_task_get_task_data (task);
+  EnterData *data = g_task_get_task_data (task);
+  EnterStep *step = &data->step;
   GCancellable *cancellable = g_task_get_cancellable (task);
   g_autofree char *probe = NULL;
   WaitSpec spec = { 0 };
@@ -1295,11 +1395,16 @@ enter_step (GTask *task)
   switch (*step)
     {
     case ENTER_PROBE:
+    case ENTER_RECHECK:
       probe = g_strconcat ("AT", line_ending (self), NULL);
       spec.kind = WAIT_REPLY;
       spec.expect = ATC_EXPECT_REPLY;
       spec.sent_line = "AT";
+      /* The guard time counts from the probe's last byte on the line. */
       spec.timeout_ms = scaled (self, PROBE_TIMEOUT_MS);
+      if (*step == ENTER_PROBE)
+        spec.silent_ms = guard_time (self) + line_time_ms (self, strlen (probe));
+      data->probe_sent = g_get_monotonic_time ();
       spec.quiet_ms = quiet_time (self, REPLY_SILENCE_MS);
       spec.send = probe;
       spec.send_len = strlen (probe);
@@ -1356,11 +1461,11 @@ enter_async (AtcSession          *self,
              gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  EnterStep *step = g_new (EnterStep, 1);
+  EnterData *data = g_new0 (EnterData, 1);
 
   g_task_set_source_tag (task, enter_async);
-  *step = probe ? ENTER_PROBE : ENTER_GUARD;
-  g_task_set_task_data (task, step, g_free);
+  data->step = probe ? ENTER_PROBE : ENTER_GUARD;
+  g_task_set_task_data (task, data, (GDestroyNotify) enter_data_free);
   enter_step (task);
 }
 
