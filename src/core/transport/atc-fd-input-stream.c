@@ -5,15 +5,12 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib-unix.h>
-#include <glib/gi18n-lib.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "atc-error.h"
 #include "atc-fd-input-stream.h"
 #include "atc-transport-private.h"
 
@@ -21,12 +18,7 @@ struct _AtcFdInputStream
 {
   GInputStream  parent_instance;
 
-  int           fd;
-  /* Cancelled by shutdown, so that a pending read or source wakes up. */
-  GCancellable *shutdown;
-  AtcTransport *transport; /* weak */
-  char         *lost_message;
-  gboolean      lost;
+  AtcFdLink     link;
   gboolean      ack_at_once;
 };
 
@@ -35,22 +27,6 @@ static void atc_fd_input_stream_pollable_iface_init (GPollableInputStreamInterfa
 G_DEFINE_FINAL_TYPE_WITH_CODE (AtcFdInputStream, atc_fd_input_stream, G_TYPE_INPUT_STREAM,
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
                                                       atc_fd_input_stream_pollable_iface_init))
-
-static gssize
-fail_lost (AtcFdInputStream *self,
-           GError          **error)
-{
-  g_autoptr (GError) lost = g_error_new_literal (ATC_ERROR, ATC_ERROR_DISCONNECTED,
-                                                 self->lost_message);
-  gboolean first = !self->lost;
-
-  self->lost = TRUE;
-  if (first && self->transport != NULL)
-    atc_transport_link_lost (self->transport, lost);
-
-  g_propagate_error (error, g_steal_pointer (&lost));
-  return -1;
-}
 
 static void
 ack_at_once (int fd)
@@ -75,15 +51,10 @@ try_read (AtcFdInputStream *self,
   int errsv;
   int r;
 
-  if (self->lost)
-    return fail_lost (self, error);
-  if (self->fd < 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
-      return -1;
-    }
+  if (!atc_fd_link_check (&self->link, error))
+    return -1;
 
-  pfd.fd = self->fd;
+  pfd.fd = self->link.fd;
   pfd.events = POLLIN;
   pfd.revents = 0;
   do
@@ -99,10 +70,7 @@ try_read (AtcFdInputStream *self,
     }
 
   if (pfd.revents & POLLNVAL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
-      return -1;
-    }
+    return atc_fd_link_fail_closed (error);
 
   if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) == 0)
     {
@@ -111,7 +79,7 @@ try_read (AtcFdInputStream *self,
     }
 
   do
-    n = read (self->fd, buffer, count);
+    n = read (self->link.fd, buffer, count);
   while (n < 0 && errno == EINTR);
   errsv = errno;
 
@@ -120,7 +88,7 @@ try_read (AtcFdInputStream *self,
       /* Linux leaves quick-ack mode by itself: ask again after each read,
        * so the next reply is acknowledged as it arrives. */
       if (self->ack_at_once)
-        ack_at_once (self->fd);
+        ack_at_once (self->link.fd);
       return n;
     }
 
@@ -132,17 +100,14 @@ try_read (AtcFdInputStream *self,
     }
 
   if (n < 0 && errsv == EBADF)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
-      return -1;
-    }
+    return atc_fd_link_fail_closed (error);
 
   /* Readable yet empty (a hung-up tty, a socket at EOF), EIO from a pty
    * whose other end closed, a reset: the link is gone. Treating the empty
    * read as the end is what keeps a caller from spinning on it. */
   g_debug ("link lost: read returned %" G_GSSIZE_FORMAT " (%s), revents 0x%x", n,
            n < 0 ? g_strerror (errsv) : "end of file", (guint) pfd.revents);
-  return fail_lost (self, error);
+  return atc_fd_link_fail_lost (&self->link, error);
 }
 
 static gssize
@@ -173,7 +138,7 @@ atc_fd_input_stream_read (GInputStream *stream,
 
   for (;;)
     {
-      g_autoptr (GError) local_error = NULL;
+      GError *local_error = NULL;
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -182,13 +147,7 @@ atc_fd_input_stream_read (GInputStream *stream,
       n = try_read (self, buffer, count, &local_error);
       if (n >= 0)
         return n;
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return -1;
-        }
-
-      if (!atc_fd_wait (self->fd, POLLIN, cancellable, self->shutdown, error))
+      if (!atc_fd_link_wait (&self->link, POLLIN, local_error, cancellable, error))
         return -1;
     }
 }
@@ -212,14 +171,8 @@ static gboolean
 atc_fd_input_stream_is_readable (GPollableInputStream *stream)
 {
   AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
-  struct pollfd pfd = { self->fd, POLLIN, 0 };
 
-  /* A lost or closed stream is "readable": the read reports why at once. */
-  if (self->lost || self->fd < 0)
-    return TRUE;
-  if (poll (&pfd, 1, 0) < 0)
-    return TRUE;
-  return (pfd.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0;
+  return atc_fd_link_is_ready (&self->link, POLLIN);
 }
 
 static GSource *
@@ -227,26 +180,8 @@ atc_fd_input_stream_create_source (GPollableInputStream *stream,
                                    GCancellable         *cancellable)
 {
   AtcFdInputStream *self = ATC_FD_INPUT_STREAM (stream);
-  g_autoptr (GSource) wake = NULL;
-  GSource *source;
 
-  if (self->lost || self->fd < 0)
-    {
-      g_autoptr (GSource) now = g_timeout_source_new (0);
-      return g_pollable_source_new_full (self, now, cancellable);
-    }
-
-  source = g_pollable_source_new_full (self, NULL, cancellable);
-  {
-    g_autoptr (GSource) fd_source = g_unix_fd_source_new (self->fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
-    g_source_set_dummy_callback (fd_source);
-    g_source_add_child_source (source, fd_source);
-  }
-  wake = g_cancellable_source_new (self->shutdown);
-  g_source_set_dummy_callback (wake);
-  g_source_add_child_source (source, wake);
-
-  return source;
+  return atc_fd_link_create_source (&self->link, self, G_IO_IN, cancellable);
 }
 
 void
@@ -255,10 +190,7 @@ atc_fd_input_stream_shutdown (AtcFdInputStream *self,
 {
   g_return_if_fail (ATC_IS_FD_INPUT_STREAM (self));
 
-  if (lost)
-    self->lost = TRUE;
-  self->fd = -1;
-  g_cancellable_cancel (self->shutdown);
+  atc_fd_link_shutdown (&self->link, lost);
 }
 
 void
@@ -268,8 +200,8 @@ atc_fd_input_stream_set_ack_at_once (AtcFdInputStream *self,
   g_return_if_fail (ATC_IS_FD_INPUT_STREAM (self));
 
   self->ack_at_once = ack;
-  if (ack && self->fd >= 0)
-    ack_at_once (self->fd);
+  if (ack && self->link.fd >= 0)
+    ack_at_once (self->link.fd);
 }
 
 gboolean
@@ -277,7 +209,7 @@ atc_fd_input_stream_is_lost (AtcFdInputStream *self)
 {
   g_return_val_if_fail (ATC_IS_FD_INPUT_STREAM (self), FALSE);
 
-  return self->lost;
+  return self->link.lost;
 }
 
 static void
@@ -285,9 +217,7 @@ atc_fd_input_stream_finalize (GObject *object)
 {
   AtcFdInputStream *self = ATC_FD_INPUT_STREAM (object);
 
-  g_clear_weak_pointer (&self->transport);
-  g_clear_object (&self->shutdown);
-  g_free (self->lost_message);
+  atc_fd_link_clear (&self->link);
 
   G_OBJECT_CLASS (atc_fd_input_stream_parent_class)->finalize (object);
 }
@@ -316,8 +246,7 @@ atc_fd_input_stream_pollable_iface_init (GPollableInputStreamInterface *iface)
 static void
 atc_fd_input_stream_init (AtcFdInputStream *self)
 {
-  self->fd = -1;
-  self->shutdown = g_cancellable_new ();
+  atc_fd_link_init (&self->link);
 }
 
 GInputStream *
@@ -331,9 +260,7 @@ atc_fd_input_stream_new (int           fd,
   g_return_val_if_fail (transport == NULL || ATC_IS_TRANSPORT (transport), NULL);
 
   self = g_object_new (ATC_TYPE_FD_INPUT_STREAM, NULL);
-  self->fd = fd;
-  g_set_weak_pointer (&self->transport, transport);
-  self->lost_message = g_strdup (lost_message ? lost_message : _("The link to the unit went away."));
+  atc_fd_link_attach (&self->link, fd, transport, lost_message);
 
   return G_INPUT_STREAM (self);
 }

@@ -5,14 +5,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib-unix.h>
-#include <glib/gi18n-lib.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atc-error.h"
 #include "atc-fd-output-stream.h"
 #include "atc-transport-private.h"
 
@@ -20,14 +17,10 @@ struct _AtcFdOutputStream
 {
   GOutputStream  parent_instance;
 
-  int            fd;
+  AtcFdLink      link;
   /* send() with MSG_NOSIGNAL: a peer that went away must give EPIPE, not
    * kill the program with SIGPIPE. */
   gboolean       is_socket;
-  GCancellable  *shutdown;
-  AtcTransport  *transport; /* weak */
-  char          *lost_message;
-  gboolean       lost;
 };
 
 static void atc_fd_output_stream_pollable_iface_init (GPollableOutputStreamInterface *iface);
@@ -35,22 +28,6 @@ static void atc_fd_output_stream_pollable_iface_init (GPollableOutputStreamInter
 G_DEFINE_FINAL_TYPE_WITH_CODE (AtcFdOutputStream, atc_fd_output_stream, G_TYPE_OUTPUT_STREAM,
                                G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_OUTPUT_STREAM,
                                                       atc_fd_output_stream_pollable_iface_init))
-
-static gssize
-fail_lost (AtcFdOutputStream *self,
-           GError           **error)
-{
-  g_autoptr (GError) lost = g_error_new_literal (ATC_ERROR, ATC_ERROR_DISCONNECTED,
-                                                 self->lost_message);
-  gboolean first = !self->lost;
-
-  self->lost = TRUE;
-  if (first && self->transport != NULL)
-    atc_transport_link_lost (self->transport, lost);
-
-  g_propagate_error (error, g_steal_pointer (&lost));
-  return -1;
-}
 
 static gssize
 try_write (AtcFdOutputStream *self,
@@ -61,20 +38,15 @@ try_write (AtcFdOutputStream *self,
   gssize n;
   int errsv;
 
-  if (self->lost)
-    return fail_lost (self, error);
-  if (self->fd < 0)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
-      return -1;
-    }
+  if (!atc_fd_link_check (&self->link, error))
+    return -1;
 
   do
     {
       if (self->is_socket)
-        n = send (self->fd, buffer, count, MSG_NOSIGNAL);
+        n = send (self->link.fd, buffer, count, MSG_NOSIGNAL);
       else
-        n = write (self->fd, buffer, count);
+        n = write (self->link.fd, buffer, count);
     }
   while (n < 0 && errno == EINTR);
   errsv = errno;
@@ -89,13 +61,10 @@ try_write (AtcFdOutputStream *self,
     }
 
   if (errsv == EBADF)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _("The connection was closed."));
-      return -1;
-    }
+    return atc_fd_link_fail_closed (error);
 
   g_debug ("link lost: write failed: %s", g_strerror (errsv));
-  return fail_lost (self, error);
+  return atc_fd_link_fail_lost (&self->link, error);
 }
 
 static gssize
@@ -126,7 +95,7 @@ atc_fd_output_stream_write (GOutputStream *stream,
 
   for (;;)
     {
-      g_autoptr (GError) local_error = NULL;
+      GError *local_error = NULL;
       gssize n;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -135,13 +104,7 @@ atc_fd_output_stream_write (GOutputStream *stream,
       n = try_write (self, buffer, count, &local_error);
       if (n >= 0)
         return n;
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return -1;
-        }
-
-      if (!atc_fd_wait (self->fd, POLLOUT, cancellable, self->shutdown, error))
+      if (!atc_fd_link_wait (&self->link, POLLOUT, local_error, cancellable, error))
         return -1;
     }
 }
@@ -165,13 +128,8 @@ static gboolean
 atc_fd_output_stream_is_writable (GPollableOutputStream *stream)
 {
   AtcFdOutputStream *self = ATC_FD_OUTPUT_STREAM (stream);
-  struct pollfd pfd = { self->fd, POLLOUT, 0 };
 
-  if (self->lost || self->fd < 0)
-    return TRUE;
-  if (poll (&pfd, 1, 0) < 0)
-    return TRUE;
-  return (pfd.revents & (POLLOUT | POLLHUP | POLLERR | POLLNVAL)) != 0;
+  return atc_fd_link_is_ready (&self->link, POLLOUT);
 }
 
 static GSource *
@@ -179,25 +137,8 @@ atc_fd_output_stream_create_source (GPollableOutputStream *stream,
                                     GCancellable          *cancellable)
 {
   AtcFdOutputStream *self = ATC_FD_OUTPUT_STREAM (stream);
-  g_autoptr (GSource) wake = NULL;
-  g_autoptr (GSource) fd_source = NULL;
-  GSource *source;
 
-  if (self->lost || self->fd < 0)
-    {
-      g_autoptr (GSource) now = g_timeout_source_new (0);
-      return g_pollable_source_new_full (self, now, cancellable);
-    }
-
-  source = g_pollable_source_new_full (self, NULL, cancellable);
-  fd_source = g_unix_fd_source_new (self->fd, G_IO_OUT | G_IO_HUP | G_IO_ERR);
-  g_source_set_dummy_callback (fd_source);
-  g_source_add_child_source (source, fd_source);
-  wake = g_cancellable_source_new (self->shutdown);
-  g_source_set_dummy_callback (wake);
-  g_source_add_child_source (source, wake);
-
-  return source;
+  return atc_fd_link_create_source (&self->link, self, G_IO_OUT, cancellable);
 }
 
 void
@@ -206,10 +147,7 @@ atc_fd_output_stream_shutdown (AtcFdOutputStream *self,
 {
   g_return_if_fail (ATC_IS_FD_OUTPUT_STREAM (self));
 
-  if (lost)
-    self->lost = TRUE;
-  self->fd = -1;
-  g_cancellable_cancel (self->shutdown);
+  atc_fd_link_shutdown (&self->link, lost);
 }
 
 static void
@@ -217,9 +155,7 @@ atc_fd_output_stream_finalize (GObject *object)
 {
   AtcFdOutputStream *self = ATC_FD_OUTPUT_STREAM (object);
 
-  g_clear_weak_pointer (&self->transport);
-  g_clear_object (&self->shutdown);
-  g_free (self->lost_message);
+  atc_fd_link_clear (&self->link);
 
   G_OBJECT_CLASS (atc_fd_output_stream_parent_class)->finalize (object);
 }
@@ -248,8 +184,7 @@ atc_fd_output_stream_pollable_iface_init (GPollableOutputStreamInterface *iface)
 static void
 atc_fd_output_stream_init (AtcFdOutputStream *self)
 {
-  self->fd = -1;
-  self->shutdown = g_cancellable_new ();
+  atc_fd_link_init (&self->link);
 }
 
 GOutputStream *
@@ -264,10 +199,8 @@ atc_fd_output_stream_new (int           fd,
   g_return_val_if_fail (transport == NULL || ATC_IS_TRANSPORT (transport), NULL);
 
   self = g_object_new (ATC_TYPE_FD_OUTPUT_STREAM, NULL);
-  self->fd = fd;
+  atc_fd_link_attach (&self->link, fd, transport, lost_message);
   self->is_socket = fstat (fd, &st) == 0 && S_ISSOCK (st.st_mode);
-  g_set_weak_pointer (&self->transport, transport);
-  self->lost_message = g_strdup (lost_message ? lost_message : _("The link to the unit went away."));
 
   return G_OUTPUT_STREAM (self);
 }

@@ -22,6 +22,57 @@ gboolean atc_fd_wait                       (int                    fd,
                                             GCancellable          *shutdown,
                                             GError               **error);
 
+/* One side of a link on an fd the transport owns: the state and steps
+ * the fd input and output streams share (atc-fd-link.c). */
+typedef struct
+{
+  int           fd;
+  /* Cancelled by shutdown, so that a pending wait or source wakes up. */
+  GCancellable *shutdown;
+  AtcTransport *transport; /* weak */
+  char         *lost_message;
+  gboolean      lost;
+} AtcFdLink;
+
+/* From the stream's init: no fd yet. */
+void     atc_fd_link_init                  (AtcFdLink             *link);
+/* lost_message: the text of the ATC_ERROR_DISCONNECTED error (NULL: a
+ * general one); transport (weak, may be NULL) hears of the loss. */
+void     atc_fd_link_attach                (AtcFdLink             *link,
+                                            int                    fd,
+                                            AtcTransport          *transport,
+                                            const char            *lost_message);
+void     atc_fd_link_clear                 (AtcFdLink             *link);
+/* Let go of the fd and wake whoever waits on it. */
+void     atc_fd_link_shutdown              (AtcFdLink             *link,
+                                            gboolean               lost);
+/* -1 with ATC_ERROR_DISCONNECTED; the first time, the transport is told. */
+gssize   atc_fd_link_fail_lost             (AtcFdLink             *link,
+                                            GError               **error);
+/* -1 with G_IO_ERROR_CLOSED. */
+gssize   atc_fd_link_fail_closed           (GError               **error);
+/* Before each read or write: FALSE with the error of a lost or closed
+ * link. */
+gboolean atc_fd_link_check                 (AtcFdLink             *link,
+                                            GError               **error);
+/* For the blocking read and write, after a try that moved nothing (it
+ * takes try_error): waits for events and says to try again, or stops
+ * with the error of the try or of the wait. */
+gboolean atc_fd_link_wait                  (AtcFdLink             *link,
+                                            short                  events,
+                                            GError                *try_error,
+                                            GCancellable          *cancellable,
+                                            GError               **error);
+/* is_readable / is_writable: events (POLLIN, POLLOUT) or a hang-up. */
+gboolean atc_fd_link_is_ready              (AtcFdLink             *link,
+                                            short                  events);
+/* create_source for the pollable stream: fires on condition (G_IO_IN,
+ * G_IO_OUT), a hang-up, or the shutdown; at once when lost or closed. */
+GSource *atc_fd_link_create_source         (AtcFdLink             *link,
+                                            gpointer               stream,
+                                            GIOCondition           condition,
+                                            GCancellable          *cancellable);
+
 /* termios helpers (atc-tty-transport.c), also used by the serial transport
  * for the paths libserialport 0.1.1 cannot open. */
 int      atc_tty_open                      (const char            *path,
