@@ -134,22 +134,10 @@ apply_line_settings (struct sp_port        *port,
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-  char            *path;
-  AtcLineSettings  line;
-} OpenData;
-
-typedef struct {
   struct sp_port *port;
   int             fd;
   char           *device;
 } OpenResult;
-
-static void
-open_data_free (OpenData *data)
-{
-  g_free (data->path);
-  g_free (data);
-}
 
 static void
 open_result_free (OpenResult *result)
@@ -171,7 +159,7 @@ open_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  OpenData *data = task_data;
+  AtcTtyOpenData *data = task_data;
   OpenResult *result;
   GError *error = NULL;
   g_autofree char *device = NULL;
@@ -196,12 +184,9 @@ open_thread (GTask        *task,
     {
       /* Plugged in after the transport was made, or not a port libserialport
        * lists: termios drives it just as well. */
-      fd = atc_tty_open (device, &error);
-      if (fd < 0 || !atc_tty_lock (fd, data->path, &error) ||
-          !atc_tty_apply_line_settings (fd, data->path, &data->line, &error))
+      fd = atc_tty_open_configured (device, data->path, &data->line, &error);
+      if (fd < 0)
         {
-          if (fd >= 0)
-            close (fd);
           g_task_return_error (task, error);
           return;
         }
@@ -257,18 +242,10 @@ atc_serial_transport_open_async (AtcTransport       *transport,
                                  gpointer            user_data)
 {
   AtcSerialTransport *self = ATC_SERIAL_TRANSPORT (transport);
-  g_autoptr (GTask) task = NULL;
-  OpenData *data;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, atc_serial_transport_open_async);
-
-  data = g_new0 (OpenData, 1);
-  data->path = g_strdup (self->path);
-  data->line = *atc_transport_get_line_settings (transport);
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-
-  g_task_run_in_thread (task, open_thread);
+  atc_tty_open_in_thread (task, transport, self->path, open_thread);
 }
 
 static GIOStream *
@@ -277,7 +254,6 @@ atc_serial_transport_open_finish (AtcTransport *transport,
                                   GError      **error)
 {
   AtcSerialTransport *self = ATC_SERIAL_TRANSPORT (transport);
-  g_autofree char *message = NULL;
   OpenResult *opened;
 
   opened = g_task_propagate_pointer (G_TASK (result), error);
@@ -290,8 +266,7 @@ atc_serial_transport_open_finish (AtcTransport *transport,
   self->device = opened->device;
   g_free (opened);
 
-  message = atc_tty_lost_message (self->path, atc_tty_is_pty (self->fd));
-  return atc_transport_wrap_fd (transport, self->fd, message);
+  return atc_tty_wrap_fd (transport, self->fd, self->path);
 }
 
 static gboolean

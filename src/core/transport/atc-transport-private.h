@@ -94,8 +94,29 @@ gboolean atc_tty_lock                      (int                    fd,
                                             GError               **error);
 /* A UNIX 98 pty slave: it takes any rate and has no line to hang up. */
 gboolean atc_tty_is_pty                    (int                    fd);
-/* The ATC_ERROR_DISCONNECTED text for a port. */
-char    *atc_tty_lost_message              (const char            *path,
-                                            gboolean               is_pty);
+/* atc_tty_open(), atc_tty_lock() and the line settings on the port at
+ * device (resolved), named path in messages; -1 with an error, closed. */
+int      atc_tty_open_configured           (const char            *device,
+                                            const char            *path,
+                                            const AtcLineSettings *line,
+                                            GError               **error);
+
+/* What the open thread of a port gets as task data. */
+typedef struct
+{
+  char            *path;
+  AtcLineSettings  line;
+} AtcTtyOpenData;
+
+/* Runs thread_func for task (taken) in a worker thread, with the path and
+ * the transport's current line settings as AtcTtyOpenData. */
+void     atc_tty_open_in_thread            (GTask                 *task,
+                                            AtcTransport          *transport,
+                                            const char            *path,
+                                            GTaskThreadFunc        thread_func);
+/* The stream on an opened port; its disconnection names path. */
+GIOStream *atc_tty_wrap_fd                 (AtcTransport          *transport,
+                                            int                    fd,
+                                            const char            *path);
 
 G_END_DECLS

@@ -74,9 +74,10 @@ atc_tty_is_pty (int fd)
   return major (st.st_rdev) >= PTY_SLAVE_MAJOR_FIRST && major (st.st_rdev) <= PTY_SLAVE_MAJOR_LAST;
 }
 
-char *
-atc_tty_lost_message (const char *path,
-                      gboolean    is_pty)
+/* The ATC_ERROR_DISCONNECTED text for a port. */
+static char *
+lost_message (const char *path,
+              gboolean    is_pty)
 {
   if (is_pty)
     return g_strdup_printf (_("The other end of %s closed (the simulator or bridge behind it "
@@ -108,6 +109,26 @@ atc_tty_open (const char *path,
     {
       close (fd);
       g_propagate_error (error, atc_transport_open_error_new (path, ENOTTY, NULL));
+      return -1;
+    }
+
+  return fd;
+}
+
+int
+atc_tty_open_configured (const char            *device,
+                         const char            *path,
+                         const AtcLineSettings *line,
+                         GError               **error)
+{
+  int fd = atc_tty_open (device, error);
+
+  if (fd < 0)
+    return -1;
+
+  if (!atc_tty_lock (fd, path, error) || !atc_tty_apply_line_settings (fd, path, line, error))
+    {
+      close (fd);
       return -1;
     }
 
@@ -338,16 +359,37 @@ atc_tty_apply_line_settings (int                    fd,
 
 /* ------------------------------------------------------------------ */
 
-typedef struct {
-  char            *path;
-  AtcLineSettings  line;
-} OpenData;
-
 static void
-open_data_free (OpenData *data)
+open_data_free (AtcTtyOpenData *data)
 {
   g_free (data->path);
   g_free (data);
+}
+
+void
+atc_tty_open_in_thread (GTask           *task,
+                        AtcTransport    *transport,
+                        const char      *path,
+                        GTaskThreadFunc  thread_func)
+{
+  AtcTtyOpenData *data = g_new0 (AtcTtyOpenData, 1);
+
+  data->path = g_strdup (path);
+  data->line = *atc_transport_get_line_settings (transport);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+
+  g_task_run_in_thread (task, thread_func);
+  g_object_unref (task);
+}
+
+GIOStream *
+atc_tty_wrap_fd (AtcTransport *transport,
+                 int           fd,
+                 const char   *path)
+{
+  g_autofree char *message = lost_message (path, atc_tty_is_pty (fd));
+
+  return atc_transport_wrap_fd (transport, fd, message);
 }
 
 static void
@@ -366,7 +408,7 @@ open_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  OpenData *data = task_data;
+  AtcTtyOpenData *data = task_data;
   GError *error = NULL;
   int *result;
   int fd;
@@ -377,17 +419,9 @@ open_thread (GTask        *task,
       return;
     }
 
-  fd = atc_tty_open (data->path, &error);
+  fd = atc_tty_open_configured (data->path, data->path, &data->line, &error);
   if (fd < 0)
     {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (!atc_tty_lock (fd, data->path, &error) ||
-      !atc_tty_apply_line_settings (fd, data->path, &data->line, &error))
-    {
-      close (fd);
       g_task_return_error (task, error);
       return;
     }
@@ -407,18 +441,10 @@ atc_tty_transport_open_async (AtcTransport       *transport,
                               gpointer            user_data)
 {
   AtcTtyTransport *self = ATC_TTY_TRANSPORT (transport);
-  g_autoptr (GTask) task = NULL;
-  OpenData *data;
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, atc_tty_transport_open_async);
-
-  data = g_new0 (OpenData, 1);
-  data->path = g_strdup (self->path);
-  data->line = *atc_transport_get_line_settings (transport);
-  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
-
-  g_task_run_in_thread (task, open_thread);
+  atc_tty_open_in_thread (task, transport, self->path, open_thread);
 }
 
 static GIOStream *
@@ -427,7 +453,6 @@ atc_tty_transport_open_finish (AtcTransport *transport,
                                GError      **error)
 {
   AtcTtyTransport *self = ATC_TTY_TRANSPORT (transport);
-  g_autofree char *message = NULL;
   int *fd;
 
   fd = g_task_propagate_pointer (G_TASK (result), error);
@@ -437,8 +462,7 @@ atc_tty_transport_open_finish (AtcTransport *transport,
   self->fd = *fd;
   g_free (fd);
 
-  message = atc_tty_lost_message (self->path, atc_tty_is_pty (self->fd));
-  return atc_transport_wrap_fd (transport, self->fd, message);
+  return atc_tty_wrap_fd (transport, self->fd, self->path);
 }
 
 static gboolean
