@@ -430,6 +430,11 @@ test_parse_value (void)
   assert_values (parse_ok (m_uart, "115200,8,1,NONE,NFC"), "115200", "8", "1", "NONE", "NFC",
                  NULL);
   parse_fails (m_uart, "115200,NONE,8,1,NFC", NULL);
+  /* Found by fuzzing: the typo order fills parity (slot 4) before data
+   * bits (slot 2) fails; the sanitizer and valgrind runs saw that value
+   * leak. */
+  parse_fails (g_uart, "115200,NONE,8,[3F]1,NFC", NULL);
+  parse_fails (g_uart, "115200,EVEN,9,1,NFC", NULL);
   /* Padding after commas is not part of a number. */
   assert_values (parse_ok (m_uart, "115200, 8, 1, NONE, NFC"), "115200", "8", "1", "NONE",
                  "NFC", NULL);

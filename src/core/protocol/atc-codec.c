@@ -147,7 +147,12 @@ parse_in_order (const AtcCommand *command,
                 GError           **error)
 {
   guint n_params = command->params->len;
-  g_auto(GStrv) result = g_new0 (char *, n_params + 1);
+  /* Filled out of order when order is given: a NULL may come before a
+   * value, so a failure frees every slot (g_strfreev() would stop at the
+   * first NULL and leak the rest). */
+  g_autoptr(GPtrArray) result = g_ptr_array_new_full (n_params + 1, g_free);
+
+  g_ptr_array_set_size (result, n_params);
 
   for (guint i = 0; i < n_params; i++)
     {
@@ -173,7 +178,7 @@ parse_in_order (const AtcCommand *command,
           param = g_ptr_array_index (command->params, i);
         }
 
-      if (result[slot] != NULL)
+      if (g_ptr_array_index (result, slot) != NULL)
         {
           g_set_error (error, ATC_ERROR, ATC_ERROR_CATALOG,
                        "%s: reply order names parameter “%s” twice",
@@ -202,10 +207,11 @@ parse_in_order (const AtcCommand *command,
                          command->name, local_error->message);
           return NULL;
         }
-      result[slot] = canonical;
+      g_ptr_array_index (result, slot) = canonical;
     }
 
-  return g_steal_pointer (&result);
+  g_ptr_array_add (result, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&result), FALSE);
 }
 
 char **
