@@ -1238,6 +1238,74 @@ sleep_async (AtcSession          *self,
   wait_async (self, &spec, cancellable, callback, user_data);
 }
 
+/* What the log needs to recognise the echo of a command line and the
+ * reply to it; set once the line is queued, before anything can come
+ * back. */
+static void
+set_log_context (AtcSession       *self,
+                 const AtcCommand *command,
+                 const char       *sent,
+                 const char       *sent_redacted)
+{
+  self->log_command = command;
+  g_free (self->log_sent);
+  self->log_sent = g_strdup (sent);
+  g_free (self->log_sent_redacted);
+  self->log_sent_redacted = g_strdup (sent_redacted);
+}
+
+/* Sends one command line and waits for its reply. bare has neither the
+ * password nor the line ending; with_password puts the password in front,
+ * and the log shows log_line (redacted) instead. timeout_ms is scaled
+ * already. FALSE, with nothing sent, when the password cannot be used. */
+static gboolean
+send_command_async (AtcSession          *self,
+                    const char          *bare,
+                    const char          *log_line,
+                    gboolean             with_password,
+                    AtcExpect            expect,
+                    gboolean             value_expected,
+                    guint                timeout_ms,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data,
+                    GError             **error)
+{
+  g_autofree char *line = NULL;
+  g_autofree char *wire = NULL;
+  g_autofree char *shown = NULL;
+  WaitSpec spec = { 0 };
+
+  if (with_password)
+    {
+      line = atc_codec_format_with_password (self->password, bare, error);
+      if (line == NULL)
+        return FALSE;
+      shown = g_strconcat (REDACTED, log_line, line_ending (self), NULL);
+      /* Over the data channel the unit waits for the packing interval
+       * before it reads the frame as a command. */
+      timeout_ms += guard_time (self);
+    }
+  else
+    {
+      line = g_strdup (bare);
+      shown = g_strconcat (log_line, line_ending (self), NULL);
+    }
+  wire = g_strconcat (line, line_ending (self), NULL);
+
+  spec.kind = WAIT_REPLY;
+  spec.expect = expect;
+  spec.sent_line = line;
+  spec.value_expected = value_expected;
+  spec.timeout_ms = timeout_ms;
+  spec.quiet_ms = quiet_time (self, REPLY_SILENCE_MS);
+  spec.send = wire;
+  spec.send_len = strlen (wire);
+  spec.send_log = shown;
+  wait_async (self, &spec, cancellable, callback, user_data);
+  return TRUE;
+}
+
 /* --- Entering command mode -------------------------------------------- */
 
 typedef enum {
@@ -1824,22 +1892,12 @@ reboot_attempt (GTask *task)
 
   if (self->password != NULL)
     {
-      g_autofree char *bare = g_strdup ("AT");
-      g_autofree char *line = atc_codec_format_with_password (self->password, bare, NULL);
-      g_autofree char *wire = g_strconcat (line, line_ending (self), NULL);
-      g_autofree char *shown = g_strconcat (REDACTED, bare, line_ending (self), NULL);
-      WaitSpec spec = {
-        .kind = WAIT_REPLY,
-        .expect = ATC_EXPECT_REPLY,
-        .sent_line = line,
-        .timeout_ms = scaled (self, PROBE_TIMEOUT_MS) + guard_time (self),
-        .quiet_ms = quiet_time (self, REPLY_SILENCE_MS),
-        .send = wire,
-        .send_len = strlen (wire),
-        .send_log = shown,
-      };
+      GError *error = NULL;
 
-      wait_async (self, &spec, cancellable, on_reboot_password_probe, task);
+      if (!send_command_async (self, "AT", "AT", TRUE, ATC_EXPECT_REPLY, FALSE,
+                               scaled (self, PROBE_TIMEOUT_MS), cancellable,
+                               on_reboot_password_probe, task, &error))
+        reboot_retry (task, error);
       return;
     }
 
@@ -2221,51 +2279,18 @@ command_attempt (GTask *task)
 {
   AtcSession *self = g_task_get_source_object (task);
   Cmd *cmd = g_task_get_task_data (task);
-  g_autofree char *line = NULL;
-  g_autofree char *wire = NULL;
-  g_autofree char *shown = NULL;
   GError *error = NULL;
-  WaitSpec spec = { 0 };
 
-  if (self->state == ATC_SESSION_PASSWORD_MODE)
+  if (!send_command_async (self, cmd->line, cmd->log_line,
+                           self->state == ATC_SESSION_PASSWORD_MODE, cmd->expect, cmd->query,
+                           scaled (self, cmd->timeout_ms), g_task_get_cancellable (task),
+                           on_command_reply, task, &error))
     {
-      line = atc_codec_format_with_password (self->password, cmd->line, &error);
-      if (line == NULL)
-        {
-          g_task_return_error (task, error);
-          g_object_unref (task);
-          return;
-        }
-      shown = g_strconcat (REDACTED, cmd->log_line, line_ending (self), NULL);
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
     }
-  else
-    {
-      line = g_strdup (cmd->line);
-      shown = g_strconcat (cmd->log_line, line_ending (self), NULL);
-    }
-  wire = g_strconcat (line, line_ending (self), NULL);
-
-  /* What the log needs to recognise the echo and the reply. */
-  self->log_command = cmd->command;
-  g_free (self->log_sent);
-  self->log_sent = g_strdup (cmd->line);
-  g_free (self->log_sent_redacted);
-  self->log_sent_redacted = g_strdup (cmd->log_line);
-
-  spec.kind = WAIT_REPLY;
-  spec.expect = cmd->expect;
-  spec.sent_line = line;
-  spec.value_expected = cmd->query;
-  spec.timeout_ms = scaled (self, cmd->timeout_ms);
-  /* Over the data channel the unit waits for the packing interval before
-   * it reads the frame as a command. */
-  if (self->state == ATC_SESSION_PASSWORD_MODE)
-    spec.timeout_ms += guard_time (self);
-  spec.quiet_ms = quiet_time (self, REPLY_SILENCE_MS);
-  spec.send = wire;
-  spec.send_len = strlen (wire);
-  spec.send_log = shown;
-  wait_async (self, &spec, g_task_get_cancellable (task), on_command_reply, task);
+  set_log_context (self, cmd->command, cmd->line, cmd->log_line);
 }
 
 static void
@@ -2529,49 +2554,18 @@ detect_version (GTask *task)
 {
   AtcSession *self = g_task_get_source_object (task);
   const char *bare = "AT+VER";
-  g_autofree char *line = NULL;
-  g_autofree char *wire = NULL;
-  g_autofree char *shown = NULL;
   GError *error = NULL;
-  WaitSpec spec = { 0 };
 
   /* Both families answer AT+VER; the framing of the answer tells which
    * one this is. The parser reads both framings. */
-  if (self->password != NULL)
+  if (!send_command_async (self, bare, bare, self->password != NULL, ATC_EXPECT_REPLY, TRUE,
+                           scaled (self, command_timeout (self, NULL)),
+                           g_task_get_cancellable (task), on_detect_version, task, &error))
     {
-      line = atc_codec_format_with_password (self->password, bare, &error);
-      if (line == NULL)
-        {
-          detect_fail (task, error);
-          return;
-        }
-      shown = g_strconcat (REDACTED, bare, line_ending (self), NULL);
+      detect_fail (task, error);
+      return;
     }
-  else
-    {
-      line = g_strdup (bare);
-      shown = g_strconcat (bare, line_ending (self), NULL);
-    }
-  wire = g_strconcat (line, line_ending (self), NULL);
-
-  self->log_command = NULL;
-  g_free (self->log_sent);
-  self->log_sent = g_strdup (bare);
-  g_free (self->log_sent_redacted);
-  self->log_sent_redacted = g_strdup (bare);
-
-  spec.kind = WAIT_REPLY;
-  spec.expect = ATC_EXPECT_REPLY;
-  spec.sent_line = line;
-  spec.value_expected = TRUE;
-  spec.timeout_ms = scaled (self, command_timeout (self, NULL));
-  if (self->password != NULL)
-    spec.timeout_ms += guard_time (self);
-  spec.quiet_ms = quiet_time (self, REPLY_SILENCE_MS);
-  spec.send = wire;
-  spec.send_len = strlen (wire);
-  spec.send_log = shown;
-  wait_async (self, &spec, g_task_get_cancellable (task), on_detect_version, task);
+  set_log_context (self, NULL, bare, bare);
 }
 
 static void
