@@ -42,6 +42,23 @@ dismiss_toasts (GtkWidget *widget)
     }
 }
 
+/* Other pages read the unit too after it connects (the device page its
+ * identity): wait until the link is quiet, so what a test sends and the
+ * screenshots are not mixed with that. */
+static void
+wait_until_quiet (Console *console)
+{
+  GListModel *log = G_LIST_MODEL (atc_session_get_log (console->session));
+  guint seen;
+
+  do
+    {
+      seen = g_list_model_get_n_items (log);
+      atc_gui_test_settle (400);
+    }
+  while (g_list_model_get_n_items (log) != seen);
+}
+
 static void
 console_open (Console *console,
               int      width,
@@ -51,7 +68,7 @@ console_open (Console *console,
   atc_gui_test_connect (console->window, "demo:g781", 30000);
   console->session = atc_window_get_session (console->window);
   atc_window_show_page (console->window, "console");
-  atc_gui_test_settle (100);
+  wait_until_quiet (console);
   dismiss_toasts (GTK_WIDGET (console->window));
 
   console->page = atc_gui_test_find (GTK_WIDGET (console->window), ATC_TYPE_CONSOLE_PAGE, NULL);
@@ -145,14 +162,17 @@ typedef struct
   Console    *console;
   guint       from;
   const char *text;
+  const char *sent;   /* NULL: any line */
 } LogWait;
 
+/* The reply came to this line, not to a query of another page. */
 static gboolean
 log_has_reply (gpointer data)
 {
   LogWait *wait = data;
+  int sent = wait->sent ? log_find (wait->console, wait->from, ATC_LOG_TX, wait->sent) : (int) wait->from;
 
-  return log_find (wait->console, wait->from, ATC_LOG_RX, wait->text) >= 0;
+  return sent >= 0 && log_find (wait->console, sent, ATC_LOG_RX, wait->text) >= 0;
 }
 
 static void
@@ -160,7 +180,9 @@ type_and_send (Console    *console,
                const char *line,
                const char *reply)
 {
-  LogWait wait = { console, log_length (console), reply };
+  /* Secrets are redacted in the log: look for what precedes the value. */
+  g_autofree char *sent = g_strndup (line, strcspn (line, "="));
+  LogWait wait = { console, log_length (console), reply, sent };
 
   gtk_editable_set_text (GTK_EDITABLE (console->entry), line);
   g_signal_emit_by_name (console->entry, "activate");
@@ -282,7 +304,7 @@ test_history_recall (void)
   g_assert_cmpstr (entry_text (&console), ==, "AT+VER");
   before = log_length (&console);
   g_signal_emit_by_name (console.entry, "activate");
-  g_assert_true (atc_gui_test_wait (log_has_reply, &(LogWait) { &console, before, "+VER:" }, 10000));
+  g_assert_true (atc_gui_test_wait (log_has_reply, &(LogWait) { &console, before, "+VER:", "AT+VER" }, 10000));
 
   /* Kept for the next run, where atconf-cli finds it too. */
   atc_gui_test_settle (300);
@@ -423,21 +445,112 @@ test_invalid_line_refused (void)
   console_close (&console);
 }
 
+/* The target of the item labelled `label` in a menu with sections. */
+static char *
+menu_item_target (GMenuModel *menu,
+                  const char *label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *item_label = NULL;
+      g_autofree char *target = NULL;
+
+      if (section != NULL)
+        {
+          char *found = menu_item_target (section, label);
+
+          if (found != NULL)
+            return found;
+          continue;
+        }
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &item_label) &&
+          g_str_equal (item_label, label) &&
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_TARGET, "s", &target))
+        return g_steal_pointer (&target);
+    }
+
+  return NULL;
+}
+
 static void
-test_clear_log (void)
+test_common_commands (void)
 {
   Console console = { 0 };
+  GtkMenuButton *button;
+  GMenuModel *menu;
+  const char *expected[] = { "AT", "AT+VER", "AT+CSQ", "AT+SN", "AT+IMEI" };
+  g_autofree char *csq = NULL;
+  guint before;
+
+  console_open (&console, 1000, 720);
+
+  button = GTK_MENU_BUTTON (atc_gui_test_find (console.page, GTK_TYPE_MENU_BUTTON, NULL));
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (button)), ==, "Common Commands");
+  menu = gtk_menu_button_get_menu_model (button);
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autofree char *target = menu_item_target (menu, expected[i]);
+
+      g_assert_cmpstr (target, ==, expected[i]);
+    }
+
+  /* Picking one sends it and leaves the typed line alone. */
+  csq = menu_item_target (menu, "AT+CSQ");
+  gtk_editable_set_text (GTK_EDITABLE (console.entry), "AT+UART");
+  before = log_length (&console);
+  g_assert_true (gtk_widget_activate_action (console.page, "console.send", "s", csq));
+  g_assert_true (atc_gui_test_wait (log_has_reply, &(LogWait) { &console, before, "+CSQ:", "AT+CSQ" }, 10000));
+  g_assert_cmpstr (entry_text (&console), ==, "AT+UART");
+
+  console_close (&console);
+}
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
+  if (*text == NULL)
+    *text = g_strdup ("");
+}
+
+static gboolean
+text_read (gpointer data)
+{
+  return *(char **) data != NULL;
+}
+
+static void
+test_log_actions (void)
+{
+  Console console = { 0 };
+  g_autofree char *copied = NULL;
 
   console_open (&console, 1000, 720);
   g_assert_cmpuint (log_length (&console), >, 0);
 
+  /* Copy gives the whole log as text, as a file would hold it. */
+  g_assert_true (gtk_widget_activate_action (console.page, "console.copy", NULL));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (console.page), NULL, clipboard_read_cb, &copied);
+  g_assert_true (atc_gui_test_wait (text_read, &copied, 5000));
+  g_assert_nonnull (strstr (copied, "> AT+VER<CR><LF>"));
+  g_assert_nonnull (strstr (copied, "< <CR><LF>+VER:V1.1.05<CR><LF>"));
+
+  /* Clear empties it; new traffic shows up again. */
   g_assert_true (gtk_widget_activate_action (console.page, "console.clear", NULL));
   atc_gui_test_settle (100);
   g_assert_cmpuint (log_length (&console), ==, 0);
+  g_assert_true (gtk_widget_is_drawable (atc_gui_test_find (console.page, GTK_TYPE_LABEL, "Nothing exchanged yet")));
 
-  /* New traffic shows up again after clearing. */
   type_and_send (&console, "AT+VER", "+VER:");
   g_assert_cmpint (log_find (&console, 0, ATC_LOG_TX, "AT+VER"), ==, 0);
+  g_assert_false (gtk_widget_get_visible (atc_gui_test_find (console.page, GTK_TYPE_LABEL, "Nothing exchanged yet")));
 
   console_close (&console);
 }
@@ -516,13 +629,17 @@ main (int   argc,
   g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
 
   atc_gui_test_init (&argc, &argv);
+  /* A blinking cursor redraws between frames, when a screenshot finds
+   * nothing to copy. */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   g_test_add_func ("/gui/console/send-shows-reply", test_send_shows_reply);
   g_test_add_func ("/gui/console/history-recall", test_history_recall);
   g_test_add_func ("/gui/console/tab-completes-command-names", test_tab_completes_command_names);
   g_test_add_func ("/gui/console/secret-never-shown-or-kept", test_secret_never_shown_or_kept);
   g_test_add_func ("/gui/console/invalid-line-refused", test_invalid_line_refused);
-  g_test_add_func ("/gui/console/clear-log", test_clear_log);
+  g_test_add_func ("/gui/console/common-commands", test_common_commands);
+  g_test_add_func ("/gui/console/log-actions", test_log_actions);
   g_test_add_func ("/gui/console/narrow", test_narrow_console);
   g_test_add_func ("/gui/console/empty-without-unit", test_empty_without_unit);
 

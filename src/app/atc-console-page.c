@@ -23,7 +23,7 @@ struct _AtcConsolePage
   char              *draft;         /* the line typed before browsing; NULL: not browsing */
   gboolean           history_failed;
   GCancellable      *cancellable;   /* commands sent on the current session */
-  GCancellable      *history_io;
+  GCancellable      *io;            /* history and log files */
   guint              pending;
   GtkFileChooserNative *chooser;
 
@@ -115,7 +115,7 @@ atc_console_page_remember (AtcConsolePage *self,
   g_autofree char *kept = atc_console_line_for_history (atc_console_page_get_model (self), NULL, line);
 
   if (kept != NULL && atc_console_history_add (self->history, kept) && !self->history_failed)
-    atc_console_history_save_async (self->history, self->history_io, history_saved_cb, g_object_ref (self));
+    atc_console_history_save_async (self->history, self->io, history_saved_cb, g_object_ref (self));
 }
 
 static void
@@ -163,6 +163,7 @@ atc_console_page_browse (AtcConsolePage *self,
 typedef struct
 {
   AtcConsolePage *self;
+  GCancellable   *cancellable;  /* of the session it was sent on */
   char           *line;
   gboolean        from_entry;
 } SendData;
@@ -171,6 +172,7 @@ static void
 send_data_free (SendData *data)
 {
   g_object_unref (data->self);
+  g_object_unref (data->cancellable);
   g_free (data->line);
   g_free (data);
 }
@@ -189,6 +191,11 @@ line_sent_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   reply = atc_session_send_line_finish (session, result, &error);
+
+  /* A reply from a session the page has left counts for nothing here. */
+  if (data->cancellable != self->cancellable)
+    return;
+
   self->pending--;
   atc_console_page_update_busy (self);
 
@@ -256,6 +263,7 @@ atc_console_page_send (AtcConsolePage *self,
 
   data = g_new0 (SendData, 1);
   data->self = g_object_ref (self);
+  data->cancellable = g_object_ref (self->cancellable);
   data->line = g_strdup (line);
   data->from_entry = from_entry;
 
@@ -542,7 +550,7 @@ atc_console_page_save_log (AtcConsolePage *self,
   bytes = g_bytes_new_take (text, strlen (text));
 
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       self->history_io, log_written_cb, g_object_ref (self));
+                                       self->io, log_written_cb, g_object_ref (self));
 }
 
 static void
@@ -693,8 +701,8 @@ atc_console_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->history_io);
-  g_clear_object (&self->history_io);
+  g_cancellable_cancel (self->io);
+  g_clear_object (&self->io);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -778,9 +786,9 @@ atc_console_page_init (AtcConsolePage *self)
   gtk_widget_set_parent (GTK_WIDGET (self->completion_popover), GTK_WIDGET (self->entry));
 
   self->cancellable = g_cancellable_new ();
-  self->history_io = g_cancellable_new ();
+  self->io = g_cancellable_new ();
   self->history = atc_console_history_new (path);
-  atc_console_history_load_async (self->history, self->history_io, history_loaded_cb, g_object_ref (self));
+  atc_console_history_load_async (self->history, self->io, history_loaded_cb, g_object_ref (self));
 
   atc_console_page_session_changed (ATC_PAGE (self), NULL);
 }

@@ -194,7 +194,10 @@ scroll_tick_cb (GtkWidget     *widget,
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->scroll_tick = 0;
-  if (self->following)
+  /* An empty or short list has nowhere to scroll (GTK warns if asked). */
+  if (self->following && self->log != NULL &&
+      g_list_model_get_n_items (G_LIST_MODEL (self->log)) > 0 &&
+      gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment))
     gtk_adjustment_set_value (adjustment,
                               gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
 
