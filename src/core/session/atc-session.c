@@ -1545,6 +1545,34 @@ enter_finish (AtcSession    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Entering as a step of a caller's flow, which the state shows: entering,
+ * then command mode, or data mode again while the link stays up. */
+static void
+enter_command_mode_async (AtcSession          *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  set_state (self, ATC_SESSION_ENTERING);
+  enter_async (self, TRUE, cancellable, callback, user_data);
+}
+
+static gboolean
+enter_command_mode_finish (AtcSession    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  if (!enter_finish (self, result, error))
+    {
+      if (self->link_up)
+        set_state (self, ATC_SESSION_DATA_MODE);
+      return FALSE;
+    }
+
+  set_state (self, ATC_SESSION_COMMAND_MODE);
+  return TRUE;
+}
+
 /* --- Opening the link -------------------------------------------------- */
 
 static void
@@ -1607,16 +1635,10 @@ on_connect_entered (GObject      *source,
   AtcSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!enter_finish (self, result, &error))
-    {
-      if (self->link_up)
-        set_state (self, ATC_SESSION_DATA_MODE);
-      g_task_return_error (task, error);
-      return;
-    }
-
-  set_state (self, ATC_SESSION_COMMAND_MODE);
-  g_task_return_boolean (task, TRUE);
+  if (!enter_command_mode_finish (self, result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -1634,8 +1656,7 @@ connect_enter (GTask *task)
       return;
     }
 
-  set_state (self, ATC_SESSION_ENTERING);
-  enter_async (self, TRUE, g_task_get_cancellable (task), on_connect_entered, task);
+  enter_command_mode_async (self, g_task_get_cancellable (task), on_connect_entered, task);
 }
 
 static void
@@ -2302,16 +2323,13 @@ on_command_entered (GObject      *source,
   AtcSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
-  if (!enter_finish (self, result, &error))
+  if (!enter_command_mode_finish (self, result, &error))
     {
-      if (self->link_up)
-        set_state (self, ATC_SESSION_DATA_MODE);
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
 
-  set_state (self, ATC_SESSION_COMMAND_MODE);
   command_attempt (task);
 }
 
@@ -2340,8 +2358,7 @@ command_flow_async (AtcSession          *self,
       if (self->link_up)
         {
           /* After ENTM or a failed reboot: back to command mode first. */
-          set_state (self, ATC_SESSION_ENTERING);
-          enter_async (self, TRUE, cancellable, on_command_entered, task);
+          enter_command_mode_async (self, cancellable, on_command_entered, task);
           return;
         }
       G_GNUC_FALLTHROUGH;
@@ -2653,12 +2670,7 @@ on_detect_connected (GObject      *source,
   if (data->step == DETECT_CONNECT)
     connect_flow_finish (self, result, &error);
   else
-    {
-      if (enter_finish (self, result, &error))
-        set_state (self, ATC_SESSION_COMMAND_MODE);
-      else if (self->link_up)
-        set_state (self, ATC_SESSION_DATA_MODE);
-    }
+    enter_command_mode_finish (self, result, &error);
 
   if (error == NULL)
     {
@@ -2735,8 +2747,7 @@ detect_next (GTask *task)
           }
 
         atc_transaction_log_event (self->log, "trying %u baud", rate);
-        set_state (self, ATC_SESSION_ENTERING);
-        enter_async (self, TRUE, cancellable, on_detect_connected, task);
+        enter_command_mode_async (self, cancellable, on_detect_connected, task);
       }
       break;
 
