@@ -377,8 +377,8 @@ test_g781_edit_write_verify (void)
 
   set_restart_after_write (app, TRUE);
   page = open_and_read (window, "demo:g781");
-  /* The session waits the G781's documented 60 s reboot time; the demo
-   * unit is back in 3 s. */
+  /* The session may wait out most of the G781's documented 60 s reboot
+   * time; the demo unit is back in 3 s. */
   atc_session_set_timeout_scale (atc_window_get_session (window), 0.1);
 
   /* Edit: the row is marked and offers the unit's value back. */
@@ -440,11 +440,15 @@ test_m0_entry_write (void)
   g_assert_cmpuint (atc_config_page_get_n_changes (page), ==, 2);
   show_group (page, "uart");
 
-  /* The preview masks the password. */
+  /* The preview masks the password; it fits a phone. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.write", NULL));
   atc_gui_test_settle (200);
   dialog = ATC_WRITE_DIALOG (find_toplevel (ATC_TYPE_WRITE_DIALOG));
   g_assert_nonnull (dialog);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 640);
+  atc_gui_test_settle (300);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, 400);
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (dialog), "config-write-dialog-narrow"));
   g_assert_null (strstr (atc_write_dialog_get_script (dialog), "s3cr"));
   g_assert_nonnull (strstr (atc_write_dialog_get_script (dialog), "AT+WEBU=admin,•••"));
   g_assert_null (strstr (atc_write_dialog_get_script (dialog), "AT+Z"));
@@ -517,6 +521,19 @@ test_invalid_blocks_writing (void)
   g_assert_false (gtk_widget_has_css_class (spin, "error"));
   g_assert_false (gtk_widget_has_css_class (param_row (page, "SOCKA.address"), "changed-row"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "test.usr.cn");
+
+  /* Discard All takes every edit back, and its toast can undo that. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "203.0.113.7");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 75);
+  g_assert_cmpuint (atc_config_page_get_n_changes (page), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.discard", NULL));
+  g_assert_cmpuint (atc_config_page_get_n_changes (page), ==, 0);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "test.usr.cn");
+  atc_gui_test_settle (300);
+  click (atc_gui_test_find (GTK_WIDGET (window), GTK_TYPE_BUTTON, "Undo"));
+  g_assert_cmpuint (atc_config_page_get_n_changes (page), ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "203.0.113.7");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 75);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -728,6 +745,109 @@ test_restart_keeps_edits (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_unread_settings_are_marked (void)
+{
+  g_autoptr(AtcApplication) app = NULL;
+  AtcWindow *window = atc_gui_test_new_window (&app);
+  AtcConfigPage *page = open_and_read (window, "demo:m0");
+  AtcSimFaults faults = ATC_SIM_FAULTS_NONE;
+  AtcConfig *unit;
+  g_auto(GStrv) failed = NULL;
+  GtkWidget *group;
+  const char *command;
+
+  /* The link drops part-way through a read: what was read shows, what
+   * was not is marked where the technician looks. */
+  faults.disconnect_after = 12;
+  atc_simulator_set_faults (simulator_of (window), &faults);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.read", NULL));
+  g_assert_true (atc_gui_test_wait (page_idle, page, READ_MS));
+  atc_gui_test_settle (200);
+
+  unit = atc_config_page_get_unit_config (page);
+  failed = atc_config_get_failed_reads (unit);
+  g_assert_nonnull (failed);
+  g_assert_cmpuint (g_strv_length (failed), >, 0);
+  command = failed[g_strv_length (failed) - 1];
+  group = atc_gui_test_find (GTK_WIDGET (page), ADW_TYPE_PREFERENCES_GROUP, command);
+  g_assert_nonnull (group);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)),
+                            "Could not be read"));
+
+  show_group (page, atc_config_lookup_command (unit, command)->group);
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (window), "config-m0-unread"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+page_shows (gpointer data)
+{
+  GtkStack *stack = GTK_STACK (atc_gui_test_find (GTK_WIDGET (data), GTK_TYPE_STACK, NULL));
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "failed") == 0;
+}
+
+static void
+test_stop_reading (void)
+{
+  g_autoptr(AtcApplication) app = NULL;
+  AtcWindow *window = atc_gui_test_new_window (&app);
+  AtcConfigPage *page = config_page (window);
+
+  atc_window_show_page (window, "configure");
+  atc_gui_test_connect (window, "demo:g781", CONNECT_MS);
+  g_assert_true (atc_config_page_is_busy (page));
+  /* A slow unit, so the progress holds still for the screenshot. */
+  atc_simulator_set_latency_ms (simulator_of (window), 600);
+  atc_gui_test_settle (700);
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (window), "config-reading"));
+
+  /* Stopped: the page says so and offers to read again. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.stop", NULL));
+  g_assert_true (atc_gui_test_wait (page_shows, page, 5000));
+  g_assert_false (atc_config_page_is_busy (page));
+  g_assert_null (atc_config_page_get_unit_config (page));
+  g_assert_nonnull (atc_gui_test_find (GTK_WIDGET (page), GTK_TYPE_BUTTON, "Try Again"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.read", NULL));
+  g_assert_true (atc_gui_test_wait (page_read, page, READ_MS));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_one_line_text (void)
+{
+  static const char *values[] = {
+    "Connection: close\r\n",
+    "a\tb\x01c",
+    "C:\\data\\new",          /* a backslash before n stays a backslash */
+    "ends with \\",
+    "\\r is not a CR",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_autofree char *line = atc_param_editor_format_line (values[i]);
+      g_autofree char *back = atc_param_editor_parse_line (line);
+
+      g_assert_null (strpbrk (line, "\r\n\t"));
+      g_assert_cmpstr (back, ==, values[i]);
+    }
+
+  {
+    g_autofree char *line = atc_param_editor_format_line ("Connection: close\r\n");
+    g_autofree char *typed = atc_param_editor_parse_line ("C:\\path\\x");
+
+    g_assert_cmpstr (line, ==, "Connection: close\\r\\n");
+    /* What a technician types without escapes in mind stays as typed. */
+    g_assert_cmpstr (typed, ==, "C:\\path\\x");
+  }
+}
+
 static gboolean
 leaflet_folded (gpointer data)
 {
@@ -778,6 +898,9 @@ main (int   argc,
   g_test_add_func ("/gui/config/factory-reset-after-confirmation", test_factory_reset_after_confirmation);
   g_test_add_func ("/gui/config/restart-keeps-edits", test_restart_keeps_edits);
   g_test_add_func ("/gui/config/narrow-window", test_narrow_window);
+  g_test_add_func ("/gui/config/unread-settings-are-marked", test_unread_settings_are_marked);
+  g_test_add_func ("/gui/config/stop-reading", test_stop_reading);
+  g_test_add_func ("/gui/config/one-line-text", test_one_line_text);
 
   return g_test_run ();
 }

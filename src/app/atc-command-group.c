@@ -195,8 +195,10 @@ void
 atc_command_group_set_read_error (AtcCommandGroup *self,
                                   const GError    *error)
 {
+  g_autofree char *message = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *description = NULL;
+  gsize len;
 
   g_return_if_fail (ATC_IS_COMMAND_GROUP (self));
 
@@ -211,9 +213,14 @@ atc_command_group_set_read_error (AtcCommandGroup *self,
 
   /* The values shown are catalog defaults, not the unit's: say so where
    * the technician looks at them. */
+  /* Messages end with a full stop; this one goes on. */
+  message = g_strdup (error->message);
+  len = strlen (message);
+  if (len > 0 && message[len - 1] == '.')
+    message[len - 1] = '\0';
   problem = g_markup_printf_escaped (_("Could not be read: %s. The values shown are "
                                        "defaults; read the unit again before writing."),
-                                     error->message);
+                                     message);
   description = g_strconcat (self->at_name, " · ", problem, NULL);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), description);
   gtk_widget_set_tooltip_text (self->warning, error->message);

@@ -53,6 +53,7 @@ struct _AtcConfigPage
   AtcModel             *model;       /* of the form */
   AtcConfig            *unit;
   AtcConfig            *edited;
+  AtcConfig            *discarded;   /* for the Undo of Discard All */
   gboolean              offline;     /* a profile without a unit */
   gboolean              disposed;
   char                 *profile_name;
@@ -444,6 +445,7 @@ atc_config_page_refresh (AtcConfigPage *self)
       GPtrArray *commands = atc_model_get_commands (self->model);
       guint section_changes = 0;
       guint section_problems = 0;
+      guint section_unread = 0;
       g_autofree char *badge = NULL;
       g_autofree char *accessible = NULL;
 
@@ -451,14 +453,16 @@ atc_config_page_refresh (AtcConfigPage *self)
         {
           const AtcCommand *command = g_ptr_array_index (commands, g);
           AtcCommandGroup *group;
+          const GError *read_error;
           GPtrArray *editors;
 
           if (!g_str_equal (command->group, section->group->id) ||
               (group = g_hash_table_lookup (self->groups, command->name)) == NULL)
             continue;
 
-          atc_command_group_set_read_error (group, self->offline ? NULL
-                                                   : atc_config_get_read_error (self->unit, command->name));
+          read_error = self->offline ? NULL : atc_config_get_read_error (self->unit, command->name);
+          atc_command_group_set_read_error (group, read_error);
+          section_unread += read_error != NULL;
 
           editors = atc_command_group_get_editors (group);
           for (guint e = 0; e < editors->len; e++)
@@ -488,7 +492,21 @@ atc_config_page_refresh (AtcConfigPage *self)
       badge = section_changes > 0 ? g_strdup_printf ("%u", section_changes) : NULL;
       gtk_label_set_text (GTK_LABEL (section->badge), badge ? badge : "");
       gtk_widget_set_visible (section->badge, section_changes > 0);
-      gtk_widget_set_visible (section->warning, section_problems > 0);
+      /* The sidebar points at what needs a look: invalid fields first,
+       * then settings the unit did not answer for. */
+      gtk_widget_set_visible (section->warning, section_problems > 0 || section_unread > 0);
+      if (section_problems > 0)
+        {
+          gtk_widget_remove_css_class (section->warning, "warning");
+          gtk_widget_add_css_class (section->warning, "error");
+          gtk_widget_set_tooltip_text (section->warning, _("Some Fields Are Invalid"));
+        }
+      else
+        {
+          gtk_widget_remove_css_class (section->warning, "error");
+          gtk_widget_add_css_class (section->warning, "warning");
+          gtk_widget_set_tooltip_text (section->warning, _("Some Settings Could Not Be Read"));
+        }
 
       accessible = g_strdup_printf (ngettext ("%s, %u change", "%s, %u changes", section_changes),
                                     section->group->title, section_changes);
@@ -747,6 +765,7 @@ show_configs (AtcConfigPage *self,
 static void
 clear_configs (AtcConfigPage *self)
 {
+  g_clear_object (&self->discarded);
   g_clear_object (&self->unit);
   g_clear_object (&self->edited);
   g_clear_pointer (&self->profile_name, g_free);
@@ -909,6 +928,7 @@ read_cb (GObject      *object,
     }
 
   edited = carry_edits (self, config, data->carry);
+  g_clear_object (&self->discarded);
   self->offline = FALSE;
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_pointer (&self->read_time, g_date_time_unref);
@@ -1185,6 +1205,7 @@ apply_profile (AtcConfigPage *self,
   g_autoptr(AtcConfig) edited = NULL;
   g_autofree char *heading = g_strdup_printf (_("Could Not Load “%s”"), name);
 
+  g_clear_object (&self->discarded);
   if (session != NULL)
     {
       if (self->unit == NULL || self->offline)
@@ -1670,20 +1691,49 @@ write_action (GtkWidget  *widget,
 }
 
 static void
+undo_discard_cb (AtcConfigPage *self)
+{
+  g_autoptr(AtcConfig) discarded = g_steal_pointer (&self->discarded);
+
+  /* Only onto the same reading of the unit, and only when idle. */
+  if (discarded == NULL || self->unit == NULL || self->busy != BUSY_NONE ||
+      !same_model (atc_config_get_model (discarded), self->model))
+    return;
+
+  show_configs (self, self->unit, discarded);
+}
+
+static void
 discard_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
   AtcConfigPage *self = ATC_CONFIG_PAGE (widget);
   g_autoptr(AtcConfig) edited = NULL;
+  g_autofree char *title = NULL;
+  GtkWidget *overlay;
+  AdwToast *toast;
   guint n = self->n_changes;
 
-  if (self->unit == NULL)
+  if (self->unit == NULL || self->edited == NULL)
     return;
 
+  /* Kept for Undo: discarding a dozen typed values by one click must be
+   * reversible. */
+  g_set_object (&self->discarded, self->edited);
   edited = atc_config_copy (self->unit);
   show_configs (self, self->unit, edited);
-  atc_page_toast (ATC_PAGE (self), ngettext ("Discarded %u change", "Discarded %u changes", n), n);
+
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    return;
+  title = g_strdup_printf (ngettext ("Discarded %u change", "Discarded %u changes", n), n);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* The answer to a click: shown at once, not after older news. */
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_discard_cb), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -1795,6 +1845,7 @@ atc_config_page_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_object (&self->unit);
   g_clear_object (&self->edited);
+  g_clear_object (&self->discarded);
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_pointer (&self->read_time, g_date_time_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
