@@ -1739,6 +1739,7 @@ reboot_data_free (RebootData *data)
 
 static void reboot_attempt (GTask *task);
 
+/* Ends the flow (and drops its reference to task). */
 static void
 reboot_finish_flow (GTask  *task,
                     GError *error)
@@ -1752,6 +1753,7 @@ reboot_finish_flow (GTask  *task,
       set_state (self, self->password != NULL ? ATC_SESSION_PASSWORD_MODE
                                               : ATC_SESSION_COMMAND_MODE);
       g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
       return;
     }
 
@@ -1772,14 +1774,26 @@ reboot_finish_flow (GTask  *task,
   /* else: closed meanwhile; the state says so already. */
 
   g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
+/* The unit answered again. */
 static void
-on_reboot_backoff (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+reboot_back (GTask *task)
 {
-  g_autoptr(GTask) task = user_data;
+  AtcSession *self = g_task_get_source_object (task);
+
+  atc_transaction_log_event (self->log, "the unit is back");
+  reboot_finish_flow (task, NULL);
+}
+
+/* After the first pause, or the back-off after a failed attempt. */
+static void
+on_reboot_waited (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
   AtcSession *self = g_task_get_source_object (task);
   GError *error = NULL;
 
@@ -1790,7 +1804,7 @@ on_reboot_backoff (GObject      *source,
       return;
     }
 
-  reboot_attempt (g_steal_pointer (&task));
+  reboot_attempt (task);
 }
 
 static void
@@ -1805,7 +1819,6 @@ reboot_retry (GTask  *task,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       reboot_finish_flow (task, error);
-      g_object_unref (task);
       return;
     }
 
@@ -1820,13 +1833,12 @@ reboot_retry (GTask  *task,
                                          "%s). Check that it is powered; it may have restarted "
                                          "with other serial settings. Then reconnect"),
                                        data->what, data->last_error->message));
-      g_object_unref (task);
       return;
     }
 
   pause = MIN (data->backoff_ms, (guint) ((data->deadline - now) / 1000) + 1);
   data->backoff_ms = MIN (data->backoff_ms * 2, scaled (self, BACKOFF_MAX_MS));
-  sleep_async (self, pause, g_task_get_cancellable (task), on_reboot_backoff, task);
+  sleep_async (self, pause, g_task_get_cancellable (task), on_reboot_waited, task);
 }
 
 static void
@@ -1852,9 +1864,7 @@ on_reboot_entered (GObject      *source,
   if (data->n_bauds > 1 && data->baud_index != 0)
     atc_transaction_log_event (self->log, "the unit came back at %u baud",
                                data->bauds[data->baud_index]);
-  atc_transaction_log_event (self->log, "the unit is back");
-  reboot_finish_flow (task, NULL);
-  g_object_unref (task);
+  reboot_back (task);
 }
 
 static void
@@ -1873,9 +1883,7 @@ on_reboot_password_probe (GObject      *source,
       return;
     }
 
-  atc_transaction_log_event (self->log, "the unit is back");
-  reboot_finish_flow (task, NULL);
-  g_object_unref (task);
+  reboot_back (task);
 }
 
 static void
@@ -1939,26 +1947,6 @@ reboot_attempt (GTask *task)
 
   /* Always probe: some units come back in command mode. */
   enter_async (self, TRUE, cancellable, on_reboot_entered, task);
-}
-
-static void
-on_reboot_waited (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GTask *task = user_data;
-  AtcSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  wait_finish (self, result, &error);
-  if (error != NULL)
-    {
-      reboot_finish_flow (task, error);
-      g_object_unref (task);
-      return;
-    }
-
-  reboot_attempt (task);
 }
 
 static guint
