@@ -1238,6 +1238,22 @@ sleep_async (AtcSession          *self,
   wait_async (self, &spec, cancellable, callback, user_data);
 }
 
+/* A flow ends: the answer, then the flow's own reference goes. */
+static void
+flow_fail (GTask  *task,
+           GError *error)
+{
+  g_task_return_error (task, error);
+  g_object_unref (task);
+}
+
+static void
+flow_succeed (GTask *task)
+{
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
 /* What the log needs to recognise the echo of a command line and the
  * reply to it; set once the line is queued, before anything can come
  * back. */
@@ -1651,8 +1667,7 @@ connect_enter (GTask *task)
       /* Password mode never leaves data mode: no handshake. */
       set_state (self, ATC_SESSION_PASSWORD_MODE);
       atc_transaction_log_event (self->log, "password mode: commands go over the data channel");
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flow_succeed (task);
       return;
     }
 
@@ -1693,8 +1708,7 @@ connect_flow_async (AtcSession          *self,
   if (self->link_up &&
       (self->state == ATC_SESSION_COMMAND_MODE || self->state == ATC_SESSION_PASSWORD_MODE))
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flow_succeed (task);
       return;
     }
 
@@ -1752,8 +1766,7 @@ reboot_finish_flow (GTask  *task,
     {
       set_state (self, self->password != NULL ? ATC_SESSION_PASSWORD_MODE
                                               : ATC_SESSION_COMMAND_MODE);
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flow_succeed (task);
       return;
     }
 
@@ -1773,8 +1786,7 @@ reboot_finish_flow (GTask  *task,
     }
   /* else: closed meanwhile; the state says so already. */
 
-  g_task_return_error (task, error);
-  g_object_unref (task);
+  flow_fail (task, error);
 }
 
 /* The unit answered again. */
@@ -2089,8 +2101,7 @@ command_done (GTask *task)
         self->pending_baud = (guint) v;
     }
 
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  flow_succeed (task);
 }
 
 static void
@@ -2104,8 +2115,7 @@ on_command_rebooted (GObject      *source,
 
   if (!reboot_flow_finish (self, result, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flow_fail (task, error);
       return;
     }
 
@@ -2124,8 +2134,7 @@ on_command_settled (GObject      *source,
   wait_finish (self, result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flow_fail (task, error);
       return;
     }
 
@@ -2144,8 +2153,7 @@ on_command_resynced (GObject      *source,
   wait_finish (self, result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flow_fail (task, error);
       return;
     }
 
@@ -2250,8 +2258,7 @@ on_command_reply (GObject      *source,
 
       if (retryable)
         self->needs_resync = TRUE;
-      g_task_return_error (task, g_steal_pointer (&error));
-      g_object_unref (task);
+      flow_fail (task, g_steal_pointer (&error));
       return;
     }
 
@@ -2295,8 +2302,7 @@ command_attempt (GTask *task)
                            scaled (self, cmd->timeout_ms), g_task_get_cancellable (task),
                            on_command_reply, task, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flow_fail (task, error);
       return;
     }
   set_log_context (self, cmd->command, cmd->line, cmd->log_line);
@@ -2313,8 +2319,7 @@ on_command_entered (GObject      *source,
 
   if (!enter_command_mode_finish (self, result, &error))
     {
-      g_task_return_error (task, error);
-      g_object_unref (task);
+      flow_fail (task, error);
       return;
     }
 
@@ -2413,14 +2418,6 @@ detect_data_free (DetectData *data)
 
 static void detect_next (GTask *task);
 
-static void
-detect_fail (GTask  *task,
-             GError *error)
-{
-  g_task_return_error (task, error);
-  g_object_unref (task);
-}
-
 static Cmd *
 cmd_new_query (AtcSession       *self,
                const AtcCommand *command)
@@ -2455,13 +2452,12 @@ on_detect_echo (GObject      *source,
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
            g_error_matches (error, ATC_ERROR, ATC_ERROR_DISCONNECTED))
     {
-      detect_fail (task, g_steal_pointer (&error));
+      flow_fail (task, g_steal_pointer (&error));
       return;
     }
   /* Otherwise keep what the version reply showed (echo seen or not). */
 
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  flow_succeed (task);
 }
 
 static void
@@ -2489,13 +2485,13 @@ on_detect_version (GObject      *source,
                                        _("The unit is in command mode but did not answer "
                                          "AT+VER. Check the model and try again"));
         }
-      detect_fail (task, error);
+      flow_fail (task, error);
       return;
     }
 
   if (reply->status != ATC_REPLY_OK || reply->value == NULL)
     {
-      detect_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_MALFORMED_REPLY,
+      flow_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_MALFORMED_REPLY,
                                       _("The unit answered AT+VER with “%s” instead of its "
                                         "firmware version; it may not be a USR-G781 or "
                                         "USR-M0"),
@@ -2509,7 +2505,7 @@ on_detect_version (GObject      *source,
   model = atc_catalog_detect (atc_catalog_get_default (), dialect, version);
   if (model == NULL)
     {
-      detect_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_NOT_SUPPORTED,
+      flow_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_NOT_SUPPORTED,
                                       _("The unit answered AT+VER with “%s”, which matches no "
                                         "model Atconf knows; choose the model by hand"),
                                       version));
@@ -2545,8 +2541,7 @@ on_detect_version (GObject      *source,
   echo_command = atc_model_lookup (model, "E");
   if (echo_command == NULL || (echo_command->access & ATC_ACCESS_QUERY) == 0)
     {
-      g_task_return_boolean (task, TRUE);
-      g_object_unref (task);
+      flow_succeed (task);
       return;
     }
 
@@ -2567,7 +2562,7 @@ detect_version (GTask *task)
                            scaled (self, command_timeout (self, NULL)),
                            g_task_get_cancellable (task), on_detect_version, task, &error))
     {
-      detect_fail (task, error);
+      flow_fail (task, error);
       return;
     }
   set_log_context (self, NULL, bare, bare);
@@ -2680,7 +2675,7 @@ on_detect_connected (GObject      *source,
       return;
     }
 
-  detect_fail (task, error);
+  flow_fail (task, error);
 }
 
 static void
@@ -2713,7 +2708,7 @@ detect_next (GTask *task)
         if (data->rates->len == 0)
           {
             atc_transport_set_line_settings (self->transport, &data->original, NULL);
-            detect_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_HANDSHAKE,
+            flow_fail (task, g_error_new (ATC_ERROR, ATC_ERROR_HANDSHAKE,
                                             _("No answer at any baud rate (tried %s). Check "
                                               "the wiring, that this is the port the unit is "
                                               "on, and that the unit is powered"),
