@@ -372,8 +372,9 @@ completion_row (AtcModel   *model,
 
       gtk_label_set_xalign (GTK_LABEL (description), 0);
       gtk_label_set_wrap (GTK_LABEL (description), TRUE);
-      gtk_label_set_max_width_chars (GTK_LABEL (description), 40);
-      gtk_label_set_width_chars (GTK_LABEL (description), 28);
+      /* One width, so the list is as tall as its wrapped lines. */
+      gtk_label_set_max_width_chars (GTK_LABEL (description), 32);
+      gtk_label_set_width_chars (GTK_LABEL (description), 32);
       gtk_widget_add_css_class (description, "dim-label");
       gtk_widget_add_css_class (description, "caption");
       gtk_box_append (GTK_BOX (box), description);
