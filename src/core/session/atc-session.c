@@ -693,12 +693,43 @@ reply_done (AtcSession *self)
   waiter_finish (self, NULL, reply);
 }
 
+/* Silence in the middle of a reply: what is buffered may already be a
+ * complete one. FALSE when the parser still needs more. */
+static gboolean
+reply_done_on_silence (AtcSession *self)
+{
+  GError *error = NULL;
+
+  switch (atc_reply_parser_silence (self->parser, &error))
+    {
+    case ATC_PARSE_DONE:
+      rx_log_flush (self);
+      reply_done (self);
+      return TRUE;
+    case ATC_PARSE_FAILED:
+      waiter_finish (self, error, NULL);
+      return TRUE;
+    case ATC_PARSE_NEED_MORE:
+    default:
+      return FALSE;
+    }
+}
+
+static void
+waiter_time_out (AtcSession *self)
+{
+  /* The message is replaced by the flow, which knows the command. */
+  waiter_finish (self,
+                 g_error_new_literal (ATC_ERROR, ATC_ERROR_TIMEOUT,
+                                      _("The unit did not answer in time")),
+                 NULL);
+}
+
 static gboolean
 on_waiter_quiet (gpointer user_data)
 {
   AtcSession *self = user_data;
   Waiter *w = self->waiter;
-  GError *error = NULL;
 
   g_return_val_if_fail (w != NULL, G_SOURCE_REMOVE);
   g_clear_pointer (&w->quiet, g_source_unref);
@@ -711,20 +742,7 @@ on_waiter_quiet (gpointer user_data)
     }
 
   /* WAIT_REPLY: the line went quiet in the middle of a reply. */
-  switch (atc_reply_parser_silence (self->parser, &error))
-    {
-    case ATC_PARSE_DONE:
-      rx_log_flush (self);
-      reply_done (self);
-      break;
-    case ATC_PARSE_FAILED:
-      waiter_finish (self, error, NULL);
-      break;
-    case ATC_PARSE_NEED_MORE:
-    default:
-      break;
-    }
-
+  reply_done_on_silence (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -733,7 +751,6 @@ on_waiter_deadline (gpointer user_data)
 {
   AtcSession *self = user_data;
   Waiter *w = self->waiter;
-  GError *error = NULL;
 
   g_return_val_if_fail (w != NULL, G_SOURCE_REMOVE);
   g_clear_pointer (&w->deadline, g_source_unref);
@@ -754,24 +771,8 @@ on_waiter_deadline (gpointer user_data)
     case WAIT_REPLY:
     default:
       /* Whatever is buffered may already be a complete reply. */
-      switch (atc_reply_parser_silence (self->parser, &error))
-        {
-        case ATC_PARSE_DONE:
-          rx_log_flush (self);
-          reply_done (self);
-          break;
-        case ATC_PARSE_FAILED:
-          waiter_finish (self, error, NULL);
-          break;
-        case ATC_PARSE_NEED_MORE:
-        default:
-          /* The message is replaced by the flow, which knows the command. */
-          waiter_finish (self,
-                         g_error_new_literal (ATC_ERROR, ATC_ERROR_TIMEOUT,
-                                              _("The unit did not answer in time")),
-                         NULL);
-          break;
-        }
+      if (!reply_done_on_silence (self))
+        waiter_time_out (self);
       break;
     }
 
@@ -787,10 +788,7 @@ on_waiter_silent (gpointer user_data)
 
   g_return_val_if_fail (w != NULL, G_SOURCE_REMOVE);
   g_clear_pointer (&w->silent, g_source_unref);
-  waiter_finish (self,
-                 g_error_new_literal (ATC_ERROR, ATC_ERROR_TIMEOUT,
-                                      _("The unit did not answer in time")),
-                 NULL);
+  waiter_time_out (self);
   return G_SOURCE_REMOVE;
 }
 
