@@ -183,6 +183,37 @@ click (GtkWidget *button)
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* The button of the problem card that starts with `label`. */
+static GtkWidget *
+problem_button (AtcConfigPage *page,
+                const char    *label)
+{
+  GtkWidget *revealer = atc_gui_test_find (GTK_WIDGET (page), GTK_TYPE_REVEALER, NULL);
+  GtkWidget *stack[128];
+  guint depth = 0;
+
+  g_assert_nonnull (revealer);
+  stack[depth++] = revealer;
+  while (depth > 0)
+    {
+      GtkWidget *widget = stack[--depth];
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        {
+          GtkWidget *text = GTK_IS_BUTTON (child) ? gtk_button_get_child (GTK_BUTTON (child)) : NULL;
+
+          if (GTK_IS_LABEL (text) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (text)), label))
+            return child;
+          if (depth < G_N_ELEMENTS (stack))
+            stack[depth++] = child;
+        }
+    }
+
+  g_error ("no problem listed for %s", label);
+  return NULL;
+}
+
 /* Picks a group in the sidebar, as a click does. */
 static void
 show_group (AtcConfigPage *page,
@@ -471,6 +502,52 @@ test_m0_entry_write (void)
 }
 
 static void
+test_interrupted_write_is_reported (void)
+{
+  g_autoptr(AtcApplication) app = NULL;
+  AtcWindow *window = atc_gui_test_new_window (&app);
+  AtcConfigPage *page;
+  AtcWriteDialog *dialog;
+  AtcApplyReport *report;
+  AtcSimFaults faults = ATC_SIM_FAULTS_NONE;
+  GtkWidget *not_applied;
+
+  set_restart_after_write (app, TRUE);
+  page = open_and_read (window, "demo:m0");
+  gtk_editable_set_text (GTK_EDITABLE (param_field (page, "SOCK.address", ADW_TYPE_ENTRY_ROW)), "10.1.1.1");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (param_field (page, "HEARTTM.time", GTK_TYPE_SPIN_BUTTON)), 90);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "config.write", NULL));
+  atc_gui_test_settle (200);
+  dialog = ATC_WRITE_DIALOG (find_toplevel (ATC_TYPE_WRITE_DIALOG));
+  g_assert_nonnull (dialog);
+
+  /* The cable goes after the first command. */
+  faults.disconnect_after = 1;
+  atc_simulator_set_faults (simulator_of (window), &faults);
+  atc_write_dialog_start (dialog);
+  g_assert_true (atc_gui_test_wait (write_dialog_done, dialog, WRITE_MS));
+  report = atc_write_dialog_get_report (dialog);
+
+  /* The dialog says, per setting, what the unit may hold; no restart of
+   * a half-written unit. */
+  g_assert_false (atc_apply_report_is_complete (report));
+  g_assert_cmpint (atc_apply_report_get_restart_status (report), !=, ATC_RESTART_DONE);
+  not_applied = atc_gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "Not applied");
+  if (not_applied == NULL)
+    not_applied = atc_gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "Unknown");
+  g_assert_nonnull (not_applied);
+  g_assert_true (gtk_widget_get_visible (not_applied));
+  g_assert_nonnull (atc_gui_test_find (GTK_WIDGET (dialog), GTK_TYPE_LABEL, "Skipped"));
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (dialog), "config-write-dialog-interrupted"));
+
+  g_assert_true (atc_gui_test_wait (page_idle, page, READ_MS));
+  gtk_window_close (GTK_WINDOW (dialog));
+  atc_gui_test_settle (100);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_invalid_blocks_writing (void)
 {
   g_autoptr(AtcApplication) app = NULL;
@@ -512,6 +589,13 @@ test_invalid_blocks_writing (void)
 
   show_group (page, "uart");
   g_free (atc_gui_test_screenshot (GTK_WIDGET (window), "config-g781-invalid"));
+
+  /* Each listed problem takes the technician to its field. */
+  show_group (page, "basic");
+  click (problem_button (page, "Socket A · Server address"));
+  atc_gui_test_settle (300);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), entry));
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (window), "config-g781-invalid-field"));
 
   /* Undo brings back the unit's values: nothing left to fix or write. */
   click (undo_button (page, "UARTFT.time"));
@@ -893,6 +977,7 @@ main (int   argc,
   g_test_add_func ("/gui/config/g781-edit-write-verify", test_g781_edit_write_verify);
   g_test_add_func ("/gui/config/m0-entry-write", test_m0_entry_write);
   g_test_add_func ("/gui/config/invalid-blocks-writing", test_invalid_blocks_writing);
+  g_test_add_func ("/gui/config/interrupted-write-is-reported", test_interrupted_write_is_reported);
   g_test_add_func ("/gui/config/profile-round-trip", test_profile_round_trip);
   g_test_add_func ("/gui/config/bad-profile-is-explained", test_bad_profile_is_explained);
   g_test_add_func ("/gui/config/factory-reset-after-confirmation", test_factory_reset_after_confirmation);

@@ -16,6 +16,7 @@ struct _AtcCommandGroup
   const AtcCommand    *command;
   GPtrArray           *editors;
   GtkWidget           *warning;
+  char                *heading;
   char                *at_name;
 };
 
@@ -36,6 +37,7 @@ atc_command_group_finalize (GObject *object)
 {
   AtcCommandGroup *self = ATC_COMMAND_GROUP (object);
 
+  g_clear_pointer (&self->heading, g_free);
   g_clear_pointer (&self->at_name, g_free);
   g_clear_object (&self->model);
 
@@ -134,6 +136,7 @@ atc_command_group_new (AtcModel         *model,
   self->at_name = detail ? g_markup_printf_escaped ("AT+%s · %s", command->name, detail)
                          : g_markup_printf_escaped ("AT+%s", command->name);
   title_markup = g_markup_escape_text (title, -1);
+  self->heading = g_strdup (title);
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self), title_markup);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self), self->at_name);
   wrap_label_with_text (GTK_WIDGET (self), title_markup);
@@ -164,6 +167,14 @@ atc_command_group_get_command (AtcCommandGroup *self)
   g_return_val_if_fail (ATC_IS_COMMAND_GROUP (self), NULL);
 
   return self->command;
+}
+
+const char *
+atc_command_group_get_heading (AtcCommandGroup *self)
+{
+  g_return_val_if_fail (ATC_IS_COMMAND_GROUP (self), NULL);
+
+  return self->heading;
 }
 
 GPtrArray *

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (AtcCommandGroup, atc_command_group, ATC, COMMAND_GROUP, Ad
 GtkWidget        *atc_command_group_new            (AtcModel         *model,
                                                     const AtcCommand *command);
 const AtcCommand *atc_command_group_get_command    (AtcCommandGroup  *self);
+/* The short heading, plain text: "Socket A". */
+const char       *atc_command_group_get_heading    (AtcCommandGroup  *self);
 /* AtcParamEditor*, in wire order. */
 GPtrArray        *atc_command_group_get_editors    (AtcCommandGroup  *self);
 AtcParamEditor   *atc_command_group_get_editor     (AtcCommandGroup  *self,

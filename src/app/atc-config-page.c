@@ -330,6 +330,24 @@ set_busy (AtcConfigPage *self,
 
 /* Problems */
 
+static gboolean
+scroll_to_row_cb (GtkWidget     *row,
+                  GdkFrameClock *clock,
+                  gpointer       data)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (row, GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = scrolled ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled)) : NULL;
+  GtkAdjustment *adjustment;
+  double x, y;
+
+  if (content == NULL || !gtk_widget_translate_coordinates (row, content, 0, 0, &x, &y))
+    return G_SOURCE_REMOVE;
+
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, MAX (0, y - 48));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 problem_clicked_cb (GtkButton     *button,
                     AtcConfigPage *self)
@@ -350,6 +368,9 @@ problem_clicked_cb (GtkButton     *button,
     }
 
   atc_param_editor_focus (editor);
+  /* After the page switch is laid out, bring the field and its message
+   * well into view, not just to the bottom edge. */
+  gtk_widget_add_tick_callback (atc_param_editor_get_row (editor), scroll_to_row_cb, NULL, NULL);
 }
 
 static void
@@ -375,8 +396,17 @@ update_problems (AtcConfigPage *self,
   for (guint i = 0; i < MIN (blocking->len, shown_max); i++)
     {
       AtcParamEditor *editor = g_ptr_array_index (blocking, i);
+      const AtcCommand *command = atc_param_editor_get_command (editor);
       const AtcParam *param = atc_param_editor_get_param (editor);
-      g_autofree char *text = g_strdup_printf ("%s: %s", param->label, atc_param_editor_get_problem (editor));
+      AtcCommandGroup *group = g_hash_table_lookup (self->groups, command->name);
+      g_autofree char *text = NULL;
+
+      /* "Server address" alone could be any of five: name the setting. */
+      if (command->params->len > 1 && group != NULL)
+        text = g_strdup_printf ("%s · %s: %s", atc_command_group_get_heading (group), param->label,
+                                atc_param_editor_get_problem (editor));
+      else
+        text = g_strdup_printf ("%s: %s", param->label, atc_param_editor_get_problem (editor));
       GtkWidget *label = gtk_label_new (text);
       GtkWidget *button = gtk_button_new ();
 

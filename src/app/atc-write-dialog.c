@@ -465,7 +465,8 @@ show_report (AtcWriteDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->status_icon), TRUE);
   gtk_label_set_text (self->summary_label, summary->str);
   adw_window_title_set_title (self->window_title, complete ? _("Changes Written") : _("Not Everything Was Written"));
-  adw_preferences_group_set_title (self->commands_group, _("Commands Sent"));
+  /* Not every line went out when the apply stopped early. */
+  adw_preferences_group_set_title (self->commands_group, complete ? _("Commands Sent") : _("Commands"));
   adw_preferences_group_set_description (self->commands_group, NULL);
 }
 
