@@ -2051,6 +2051,34 @@ cmd_free (Cmd *cmd)
   g_free (cmd);
 }
 
+/* A line to run once (line is taken), for command when the catalog knows
+ * it; the caller sets the rest. */
+static Cmd *
+cmd_new (AtcSession       *self,
+         const AtcCommand *command,
+         char             *line)
+{
+  Cmd *cmd = g_new0 (Cmd, 1);
+
+  cmd->command = command;
+  cmd->line = line;
+  cmd->log_line = redact_command_line (self, cmd->line);
+  cmd->expect = command != NULL && command->multiline ? ATC_EXPECT_MULTILINE : ATC_EXPECT_REPLY;
+  cmd->timeout_ms = command_timeout (self, command);
+  cmd->attempts = 1;
+  return cmd;
+}
+
+/* What follows an execute: a restart is followed, ENTM leaves command
+ * mode, and the G781's second OK to plain AT is let pass. */
+static void
+cmd_follow_execute (Cmd *cmd)
+{
+  cmd->reboots = cmd->command->reboots;
+  cmd->leaves = cmd->command->leaves_command_mode;
+  cmd->settle = cmd->command->name[0] == '\0';
+}
+
 static void command_attempt (GTask *task);
 
 static gboolean
@@ -2420,14 +2448,8 @@ static Cmd *
 cmd_new_query (AtcSession       *self,
                const AtcCommand *command)
 {
-  Cmd *cmd = g_new0 (Cmd, 1);
-  g_autofree char *line = atc_codec_format_query (command);
+  Cmd *cmd = cmd_new (self, command, atc_codec_format_query (command));
 
-  cmd->command = command;
-  cmd->line = g_steal_pointer (&line);
-  cmd->log_line = redact_command_line (self, cmd->line);
-  cmd->expect = command->multiline ? ATC_EXPECT_MULTILINE : ATC_EXPECT_REPLY;
-  cmd->timeout_ms = command_timeout (self, command);
   cmd->attempts = QUERY_ATTEMPTS;
   cmd->query = !command->multiline && command->params != NULL && command->params->len > 0;
   cmd->result = cmd->query ? RESULT_VALUES : RESULT_REPLY;
@@ -3631,14 +3653,9 @@ atc_session_set_async (AtcSession          *self,
       return;
     }
 
-  c = g_new0 (Cmd, 1);
-  c->command = cmd;
-  c->line = g_steal_pointer (&line);
-  c->log_line = redact_command_line (self, c->line);
-  c->expect = ATC_EXPECT_REPLY;
-  c->timeout_ms = command_timeout (self, cmd);
   /* A set is not repeated: the first may have been applied. */
-  c->attempts = 1;
+  c = cmd_new (self, cmd, g_steal_pointer (&line));
+  c->expect = ATC_EXPECT_REPLY;
   c->result = RESULT_NONE;
   if (g_ascii_strcasecmp (cmd->name, "UART") == 0 && values[0] != NULL)
     c->set_baud = g_strdup (values[0]);
@@ -3661,18 +3678,11 @@ static Cmd *
 cmd_new_execute (AtcSession       *self,
                  const AtcCommand *command)
 {
-  Cmd *c = g_new0 (Cmd, 1);
+  Cmd *c = cmd_new (self, command, atc_codec_format_execute (command));
 
-  c->command = command;
-  c->line = atc_codec_format_execute (command);
-  c->log_line = redact_command_line (self, c->line);
-  c->expect = command->multiline ? ATC_EXPECT_MULTILINE : ATC_EXPECT_REPLY;
-  c->timeout_ms = command_timeout (self, command);
   /* Executes are not repeated, except the harmless ones that only read. */
   c->attempts = command->multiline || command->name[0] == '\0' ? QUERY_ATTEMPTS : 1;
-  c->reboots = command->reboots;
-  c->leaves = command->leaves_command_mode;
-  c->settle = command->name[0] == '\0';
+  cmd_follow_execute (c);
   c->result = RESULT_REPLY;
   return c;
 }
@@ -3772,21 +3782,11 @@ atc_session_send_line_async (AtcSession          *self,
       command = atc_model_lookup (self->model, name);
     }
 
-  c = g_new0 (Cmd, 1);
-  c->command = command;
-  c->line = g_steal_pointer (&trimmed);
-  c->log_line = redact_command_line (self, c->line);
-  c->expect = command != NULL && command->multiline ? ATC_EXPECT_MULTILINE : ATC_EXPECT_REPLY;
-  c->timeout_ms = command_timeout (self, command);
-  c->attempts = 1;
+  c = cmd_new (self, command, g_steal_pointer (&trimmed));
   c->raw = TRUE;
   c->result = RESULT_REPLY;
   if (command != NULL && strpbrk (c->line, "=?") == NULL)
-    {
-      c->reboots = command->reboots;
-      c->leaves = command->leaves_command_mode;
-      c->settle = command->name[0] == '\0';
-    }
+    cmd_follow_execute (c);
 
   enqueue_command (self, c, atc_session_send_line_async, cancellable, callback, user_data);
 }
