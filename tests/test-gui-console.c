@@ -556,6 +556,58 @@ test_log_actions (void)
 }
 
 static void
+test_reading_back_is_not_interrupted (void)
+{
+  Console console = { 0 };
+  GtkWidget *scroller;
+  GtkAdjustment *adjustment;
+  GtkWidget *jump;
+  AtcLogView *view;
+  guint before;
+
+  console_open (&console, 1000, 480);
+  view = ATC_LOG_VIEW (atc_gui_test_find (console.page, ATC_TYPE_LOG_VIEW, NULL));
+  scroller = log_scroller (&console);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  jump = atc_gui_test_find (GTK_WIDGET (view), GTK_TYPE_BUTTON, NULL);
+  g_assert_true (atc_log_view_get_following (view));
+  g_assert_false (gtk_widget_get_visible (jump));
+
+  /* The technician scrolls up to read the handshake... */
+  gtk_adjustment_set_value (adjustment, 0);
+  atc_gui_test_settle (100);
+  g_assert_false (atc_log_view_get_following (view));
+  g_assert_true (gtk_widget_get_visible (jump));
+
+  /* ...and lines other pages cause (the monitor polling) do not pull the
+   * log away from it. */
+  before = log_length (&console);
+  atc_session_query_async (console.session, "CSQ", NULL, NULL, NULL);
+  g_assert_true (atc_gui_test_wait (log_has_reply, &(LogWait) { &console, before, "+CSQ:", "AT+CSQ" }, 10000));
+  atc_gui_test_settle (200);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), <, 1);
+  g_assert_null (find_shown_label (scroller, scroller, "+CSQ:"));
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (console.window), "console-scrolled-up"));
+
+  /* The button brings the newest back, and following resumes. */
+  g_signal_emit_by_name (jump, "clicked");
+  atc_gui_test_settle (200);
+  g_assert_true (atc_log_view_get_following (view));
+  g_assert_false (gtk_widget_get_visible (jump));
+  g_assert_nonnull (find_shown_label (scroller, scroller, "+CSQ:"));
+
+  /* Sending a line also shows its reply, wherever the log was. */
+  gtk_adjustment_set_value (adjustment, 0);
+  atc_gui_test_settle (100);
+  g_assert_false (atc_log_view_get_following (view));
+  type_and_send (&console, "AT+VER", "+VER:");
+  g_assert_true (atc_log_view_get_following (view));
+  g_assert_nonnull (find_shown_label (scroller, scroller, "+VER:V1.1.05"));
+
+  console_close (&console);
+}
+
+static void
 test_narrow_console (void)
 {
   Console console = { 0 };
@@ -640,6 +692,7 @@ main (int   argc,
   g_test_add_func ("/gui/console/invalid-line-refused", test_invalid_line_refused);
   g_test_add_func ("/gui/console/common-commands", test_common_commands);
   g_test_add_func ("/gui/console/log-actions", test_log_actions);
+  g_test_add_func ("/gui/console/reading-back-is-not-interrupted", test_reading_back_is_not_interrupted);
   g_test_add_func ("/gui/console/narrow", test_narrow_console);
   g_test_add_func ("/gui/console/empty-without-unit", test_empty_without_unit);
 

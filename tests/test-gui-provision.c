@@ -387,6 +387,43 @@ test_bad_address_refused (void)
 }
 
 static gboolean
+ports_listed (gpointer data)
+{
+  Provision *provision = data;
+
+  return atc_gui_test_find (provision->page, GTK_TYPE_CHECK_BUTTON, NULL) != NULL;
+}
+
+static void
+test_ticked_ports_are_units (void)
+{
+  Provision provision = { 0 };
+  GtkCheckButton *check;
+
+  provision_open (&provision, 1000, 720);
+  load_profile (&provision, "pump.json", g781_profile);
+  g_assert_true (atc_gui_test_wait (profile_loaded, &provision, 5000));
+
+  /* The ports come from the machine: a test host may have none. */
+  if (!atc_gui_test_wait (ports_listed, &provision, 5000))
+    {
+      provision_close (&provision);
+      g_test_skip ("no serial port on this machine");
+      return;
+    }
+
+  check = GTK_CHECK_BUTTON (atc_gui_test_find (provision.page, GTK_TYPE_CHECK_BUTTON, NULL));
+  gtk_check_button_set_active (check, TRUE);
+  g_assert_nonnull (atc_gui_test_find (provision.page, GTK_TYPE_LABEL, "1 unit will get this profile."));
+  add_address (&provision, "demo:g781");
+  g_assert_nonnull (atc_gui_test_find (provision.page, GTK_TYPE_LABEL, "2 units will get this profile, all at once."));
+  gtk_check_button_set_active (check, FALSE);
+  g_assert_nonnull (atc_gui_test_find (provision.page, GTK_TYPE_LABEL, "1 unit will get this profile."));
+
+  provision_close (&provision);
+}
+
+static gboolean
 unit_restarting (gpointer data)
 {
   Provision *provision = data;
@@ -448,6 +485,7 @@ main (int   argc,
   g_test_add_func ("/gui/provision/wrong-model-unit-says-why", test_wrong_model_unit_says_why);
   g_test_add_func ("/gui/provision/profile-problems-shown-with-paths", test_profile_problems_shown_with_paths);
   g_test_add_func ("/gui/provision/bad-address-refused", test_bad_address_refused);
+  g_test_add_func ("/gui/provision/ticked-ports-are-units", test_ticked_ports_are_units);
   g_test_add_func ("/gui/provision/cancel-stops-each-unit", test_cancel_stops_each_unit);
 
   status = g_test_run ();

@@ -210,6 +210,7 @@ atc_provision_page_add_address (AtcProvisionPage *self,
   g_autoptr(AtcAddress) parsed = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *shown = NULL;
+  g_autofree char *remove_label = NULL;
   GtkWidget *row, *remove;
 
   g_return_val_if_fail (ATC_IS_PROVISION_PAGE (self), FALSE);
@@ -236,6 +237,9 @@ atc_provision_page_add_address (AtcProvisionPage *self,
   remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (remove, _("Remove"));
+  /* Translators: accessible name of the button that drops a unit from the list */
+  remove_label = g_strdup_printf (_("Remove %s"), shown);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
   gtk_widget_add_css_class (remove, "flat");
   g_signal_connect_object (remove, "clicked", G_CALLBACK (remove_address_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), remove);
