@@ -739,6 +739,8 @@ test_bad_profile_is_explained (void)
                                       "{\"schema\": 1, \"model\": \"g781\", \"settings\": "
                                       "{\"UARTFT\": {\"time\": \"5\"}}}", -1, NULL));
   atc_window_show_page (window, "configure");
+  g_assert_nonnull (atc_gui_test_find (GTK_WIDGET (page), GTK_TYPE_BUTTON, "Load Profile…"));
+  g_free (atc_gui_test_screenshot (GTK_WIDGET (window), "config-empty"));
   atc_config_page_open_profile_file (page, file);
   atc_gui_test_settle (300);
 

@@ -427,6 +427,9 @@ build_switch (AtcParamEditor *self)
   self->row = adw_action_row_new ();
   self->field = gtk_switch_new ();
   gtk_widget_set_valign (self->field, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->field),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->param->label,
+                                  -1);
 
   for (guint i = 0; self->param->choices[i] != NULL; i++)
     {
