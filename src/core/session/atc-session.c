@@ -387,6 +387,17 @@ redact_known (AtcSession *self,
   return atc_transaction_log_redact (text, (const char *const *) list->pdata);
 }
 
+/* Error messages may quote a value or what the unit sent. */
+static void
+redact_error (AtcSession *self,
+              GError     *error)
+{
+  char *message = redact_known (self, error->message);
+
+  g_free (error->message);
+  error->message = message;
+}
+
 /* A value as it travels ("CMNET,user,secret,0") with the fields of secret
  * parameters hidden. Wire values never hold a bare comma (escaped or
  * refused), so fields line up with parameters; when they do not, the
@@ -2242,8 +2253,6 @@ on_command_reply (GObject      *source,
 
   if (error != NULL)
     {
-      g_autofree char *message = NULL;
-
       if (g_error_matches (error, ATC_ERROR, ATC_ERROR_TIMEOUT))
         {
           double seconds = scaled (self, cmd->timeout_ms) / 1000.0;
@@ -2266,10 +2275,7 @@ on_command_reply (GObject      *source,
                g_error_matches (error, ATC_ERROR, ATC_ERROR_OVERFLOW))
         retryable = TRUE;
 
-      /* Messages may quote what the unit sent. */
-      message = redact_known (self, error->message);
-      g_free (error->message);
-      error->message = g_steal_pointer (&message);
+      redact_error (self, error);
 
       if (retryable && cmd->attempts > 1 && !g_cancellable_is_cancelled (cancellable))
         {
@@ -3645,10 +3651,7 @@ atc_session_set_async (AtcSession          *self,
   line = atc_codec_format_set (cmd, values, &error);
   if (line == NULL)
     {
-      g_autofree char *message = redact_known (self, error->message);
-
-      g_free (error->message);
-      error->message = g_steal_pointer (&message);
+      redact_error (self, error);
       report_error (self, atc_session_set_async, callback, user_data, error);
       return;
     }
