@@ -295,7 +295,9 @@ update_status (AtcConfigPage *self)
 
   gtk_label_set_text (self->status_title, title);
   gtk_label_set_text (self->status_subtitle, subtitle ? subtitle : "");
-  gtk_widget_set_visible (self->discard_button, self->n_changes > 0);
+  /* Folded, the status needs the room; Discard stays in the menu. */
+  gtk_widget_set_visible (self->discard_button, self->n_changes > 0 &&
+                                                !adw_leaflet_get_folded (self->leaflet));
   gtk_widget_set_visible (self->back_button, content_only);
 }
 
