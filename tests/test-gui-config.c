@@ -934,6 +934,44 @@ test_one_line_text (void)
   }
 }
 
+/* Ctrl+R and Ctrl+Return reach the page while it is shown, also with
+ * focus in the header: its shortcuts run at window scope. */
+static void
+test_shortcuts (void)
+{
+  g_autoptr(AtcApplication) app = NULL;
+  AtcWindow *window = atc_gui_test_new_window (&app);
+  AtcConfigPage *page = config_page (window);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (page));
+  const char *wanted[][2] = { { "<Control>r", "config.read" }, { "<Control>Return", "config.write" } };
+  guint found = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      g_assert_cmpint (gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)), ==,
+                       GTK_SHORTCUT_SCOPE_MANAGED);
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+          for (guint k = 0; k < G_N_ELEMENTS (wanted); k++)
+            if (g_str_equal (trigger, wanted[k][0]) && GTK_IS_NAMED_ACTION (action) &&
+                g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), wanted[k][1]))
+              found++;
+        }
+    }
+
+  g_assert_cmpuint (found, ==, G_N_ELEMENTS (wanted));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 leaflet_folded (gpointer data)
 {
@@ -988,6 +1026,7 @@ main (int   argc,
   g_test_add_func ("/gui/config/unread-settings-are-marked", test_unread_settings_are_marked);
   g_test_add_func ("/gui/config/stop-reading", test_stop_reading);
   g_test_add_func ("/gui/config/one-line-text", test_one_line_text);
+  g_test_add_func ("/gui/config/shortcuts", test_shortcuts);
 
   return g_test_run ();
 }
