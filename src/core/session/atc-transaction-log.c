@@ -10,6 +10,12 @@
 
 #define DEFAULT_MAX_ENTRIES 5000
 #define REDACTED            "•••"
+/* A unit streaming data while a reply is awaited must not fill memory:
+ * an entry shows at most this many of the bytes it was given (the rest is
+ * only counted), and the log keeps at most this much text, dropping the
+ * oldest entries first. A whole configuration session stays far below. */
+#define MAX_ENTRY_BYTES     2048
+#define MAX_TEXT_BYTES      (2 * 1024 * 1024)
 
 struct _AtcLogEntry
 {
@@ -75,6 +81,7 @@ struct _AtcTransactionLog
   guint         capacity;
   guint         head;
   guint         count;
+  gsize         text_bytes;  /* of every entry's text */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -160,9 +167,11 @@ add_entry (AtcTransactionLog *self,
   entry->time = g_get_real_time ();
   entry->direction = direction;
   entry->text = text;
+  self->text_bytes += strlen (text);
 
   if (self->count == self->capacity)
     {
+      self->text_bytes -= strlen (self->ring[self->head]->text);
       g_object_unref (self->ring[self->head]);
       self->ring[self->head] = entry;
       self->head = (self->head + 1) % self->capacity;
@@ -174,6 +183,25 @@ add_entry (AtcTransactionLog *self,
       self->ring[(self->head + self->count) % self->capacity] = entry;
       self->count++;
       g_list_model_items_changed (G_LIST_MODEL (self), self->count - 1, 0, 1);
+    }
+
+  /* Over the text budget: the oldest entries go, the newest stays. */
+  if (self->text_bytes > MAX_TEXT_BYTES)
+    {
+      guint removed = 0;
+
+      while (self->text_bytes > MAX_TEXT_BYTES && self->count > 1)
+        {
+          AtcLogEntry *oldest = self->ring[self->head];
+
+          self->text_bytes -= strlen (oldest->text);
+          g_object_unref (oldest);
+          self->ring[self->head] = NULL;
+          self->head = (self->head + 1) % self->capacity;
+          self->count--;
+          removed++;
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);
     }
 }
 
@@ -225,10 +253,20 @@ atc_transaction_log_append (AtcTransactionLog *self,
                             const guint8      *data,
                             gsize              len)
 {
+  char *text;
+
   g_return_if_fail (ATC_IS_TRANSACTION_LOG (self));
   g_return_if_fail (data != NULL || len == 0);
 
-  add_entry (self, direction, render_bytes (data, len));
+  if (len <= MAX_ENTRY_BYTES)
+    text = render_bytes (data, len);
+  else
+    {
+      g_autofree char *head = render_bytes (data, MAX_ENTRY_BYTES);
+
+      text = g_strdup_printf ("%s… (%" G_GSIZE_FORMAT " more bytes)", head, len - MAX_ENTRY_BYTES);
+    }
+  add_entry (self, direction, text);
 }
 
 void
@@ -310,6 +348,7 @@ atc_transaction_log_clear (AtcTransactionLog *self)
     g_clear_object (&self->ring[(self->head + i) % self->capacity]);
   self->head = 0;
   self->count = 0;
+  self->text_bytes = 0;
 
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, 0);

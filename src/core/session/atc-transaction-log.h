@@ -5,6 +5,10 @@
  * A GListModel of AtcLogEntry, bounded (oldest entries are dropped), that
  * the GUI console and the CLI show. Entries are redacted before they are
  * stored: a secret never enters the log, so it cannot leak from it.
+ *
+ * Memory is bounded whatever a unit sends: an entry shows the first 2 KiB
+ * of what it was given ("… (N more bytes)" after), and the log keeps at
+ * most 2 MiB of text besides its entry count.
  */
 #pragma once
 
