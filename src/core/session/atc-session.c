@@ -1096,6 +1096,18 @@ abandon_current (AtcSession   *self,
   self->needs_resync = TRUE;
 }
 
+/* Callers first, then the flow in progress: its end must not start a
+ * queued operation on a link that is gone. */
+static void
+fail_everything (AtcSession   *self,
+                 const GError *error)
+{
+  abandon_current (self, error);
+  fail_queued_ops (self, error);
+  if (self->waiter != NULL)
+    waiter_finish (self, g_error_copy (error), NULL);
+}
+
 static void
 link_lost (AtcSession   *self,
            const GError *cause)
@@ -1123,13 +1135,7 @@ link_lost (AtcSession   *self,
     }
 
   set_state (self, ATC_SESSION_DISCONNECTED);
-
-  /* Callers first, then the flow in progress: its end must not start a
-   * queued operation on the dead link. */
-  abandon_current (self, error);
-  fail_queued_ops (self, error);
-  if (self->waiter != NULL)
-    waiter_finish (self, g_error_copy (error), NULL);
+  fail_everything (self, error);
 
   g_signal_emit (self, signals[SIGNAL_DISCONNECTED], 0, error);
 }
@@ -3915,11 +3921,7 @@ atc_session_close (AtcSession *self)
   if (was_open)
     atc_transaction_log_event (self->log, "closed");
   set_state (self, ATC_SESSION_CLOSED);
-
-  abandon_current (self, error);
-  fail_queued_ops (self, error);
-  if (self->waiter != NULL)
-    waiter_finish (self, g_error_copy (error), NULL);
+  fail_everything (self, error);
 }
 
 void
