@@ -27,13 +27,37 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
+/* ATCONF_EXIT_AFTER_FIRST_FRAME=1, for bench/run: print the monotonic
+ * time (µs) of the main window's first painted frame and quit. */
+static void
+on_first_frame_painted (GdkFrameClock *clock,
+                        gpointer       user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted, user_data);
+  g_print ("first-frame-monotonic-us=%" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+on_main_window_realized (GtkWidget *window,
+                         gpointer   user_data)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (on_first_frame_painted), user_data);
+}
+
 static AtcWindow *
 atc_application_get_main_window (AtcApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (atc_window_new (self));
+    {
+      window = GTK_WINDOW (atc_window_new (self));
+      if (g_strcmp0 (g_getenv ("ATCONF_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
+        g_signal_connect_after (window, "realize", G_CALLBACK (on_main_window_realized), self);
+    }
 
   return ATC_WINDOW (window);
 }
