@@ -2165,13 +2165,17 @@ on_command_rebooted (GObject      *source,
   command_done (task);
 }
 
+/* The line went quiet: after the reply (plain AT's second OK) the
+ * command is done; after a failed attempt (no reply kept) it is tried
+ * again. */
 static void
-on_command_settled (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+on_command_quiet (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   GTask *task = user_data;
   AtcSession *self = g_task_get_source_object (task);
+  Cmd *cmd = g_task_get_task_data (task);
   GError *error = NULL;
 
   wait_finish (self, result, &error);
@@ -2181,26 +2185,10 @@ on_command_settled (GObject      *source,
       return;
     }
 
-  command_done (task);
-}
-
-static void
-on_command_resynced (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;
-  AtcSession *self = g_task_get_source_object (task);
-  GError *error = NULL;
-
-  wait_finish (self, result, &error);
-  if (error != NULL)
-    {
-      flow_fail (task, error);
-      return;
-    }
-
-  command_attempt (task);
+  if (cmd->reply != NULL)
+    command_done (task);
+  else
+    command_attempt (task);
 }
 
 /* A reply arrived or the wait failed: decide, retry, or go on. */
@@ -2290,7 +2278,7 @@ on_command_reply (GObject      *source,
           /* A late answer must not pass for the next one. */
           wait_quiet_async (self, quiet_time (self, RESYNC_QUIET_MS),
                             quiet_time (self, RESYNC_MAX_MS), cancellable,
-                            on_command_resynced, task);
+                            on_command_quiet, task);
           return;
         }
 
@@ -2321,7 +2309,7 @@ on_command_reply (GObject      *source,
     {
       wait_quiet_async (self, quiet_time (self, SETTLE_QUIET_MS),
                         quiet_time (self, SETTLE_MAX_MS), cancellable,
-                        on_command_settled, task);
+                        on_command_quiet, task);
       return;
     }
 
@@ -2610,6 +2598,19 @@ add_rate (GArray *rates,
   g_array_append_val (rates, rate);
 }
 
+/* The rates of a model the search may use: the session's model once it
+ * is known, every model before. None (NULL, n 0) of the others. */
+static const guint *
+searchable_rates (AtcSession *self,
+                  AtcModel   *model,
+                  guint      *n)
+{
+  *n = 0;
+  if (self->model != NULL && model != self->model)
+    return NULL;
+  return atc_model_get_baud_rates (model, n);
+}
+
 static gboolean
 rate_supported (AtcSession *self,
                 guint       rate)
@@ -2618,13 +2619,9 @@ rate_supported (AtcSession *self,
 
   for (guint m = 0; m < models->len; m++)
     {
-      AtcModel *model = g_ptr_array_index (models, m);
-      guint n = 0;
-      const guint *list;
+      guint n;
+      const guint *list = searchable_rates (self, g_ptr_array_index (models, m), &n);
 
-      if (self->model != NULL && model != self->model)
-        continue;
-      list = atc_model_get_baud_rates (model, &n);
       for (guint i = 0; i < n; i++)
         if (list[i] == rate)
           return TRUE;
@@ -2651,13 +2648,9 @@ search_rates (AtcSession *self,
 
   for (guint m = 0; m < models->len; m++)
     {
-      AtcModel *model = g_ptr_array_index (models, m);
-      guint n = 0;
-      const guint *list;
+      guint n;
+      const guint *list = searchable_rates (self, g_ptr_array_index (models, m), &n);
 
-      if (self->model != NULL && model != self->model)
-        continue;
-      list = atc_model_get_baud_rates (model, &n);
       for (guint i = n; i > 0; i--)
         add_rate (rates, list[i - 1]);
     }
