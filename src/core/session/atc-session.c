@@ -634,6 +634,14 @@ log_tx (AtcSession *self,
 /* --- The waiter ------------------------------------------------------- */
 
 static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static void
 waiter_finish (AtcSession *self,
                GError     *error,
                AtcReply   *reply)
@@ -644,18 +652,10 @@ waiter_finish (AtcSession *self,
   g_assert (w != NULL);
   self->waiter = NULL;
 
-  if (w->deadline != NULL)
-    g_source_destroy (w->deadline);
-  g_clear_pointer (&w->deadline, g_source_unref);
-  if (w->quiet != NULL)
-    g_source_destroy (w->quiet);
-  g_clear_pointer (&w->quiet, g_source_unref);
-  if (w->silent != NULL)
-    g_source_destroy (w->silent);
-  g_clear_pointer (&w->silent, g_source_unref);
-  if (w->cancel != NULL)
-    g_source_destroy (w->cancel);
-  g_clear_pointer (&w->cancel, g_source_unref);
+  clear_source (&w->deadline);
+  clear_source (&w->quiet);
+  clear_source (&w->silent);
+  clear_source (&w->cancel);
 
   task = w->task;
   g_free (w);
@@ -688,9 +688,7 @@ restart_quiet_timer (AtcSession  *self,
 {
   Waiter *w = self->waiter;
 
-  if (w->quiet != NULL)
-    g_source_destroy (w->quiet);
-  g_clear_pointer (&w->quiet, g_source_unref);
+  clear_source (&w->quiet);
   w->quiet = add_timeout (self, w->quiet_ms, func);
 }
 
@@ -835,11 +833,7 @@ handle_input (AtcSession   *self,
   if (w == NULL)
     return;
 
-  if (w->silent != NULL)
-    {
-      g_source_destroy (w->silent);
-      g_clear_pointer (&w->silent, g_source_unref);
-    }
+  clear_source (&w->silent);
 
   switch (w->kind)
     {
@@ -987,9 +981,7 @@ on_input_ready (GObject  *stream,
 static void
 stop_link (AtcSession *self)
 {
-  if (self->read_source != NULL)
-    g_source_destroy (self->read_source);
-  g_clear_pointer (&self->read_source, g_source_unref);
+  clear_source (&self->read_source);
 
   if (self->io_cancellable != NULL)
     g_cancellable_cancel (self->io_cancellable);
@@ -2811,9 +2803,7 @@ detect_flow_finish (AtcSession    *self,
 static void
 op_free (Op *op)
 {
-  if (op->cancel_source != NULL)
-    g_source_destroy (op->cancel_source);
-  g_clear_pointer (&op->cancel_source, g_source_unref);
+  clear_source (&op->cancel_source);
   g_clear_object (&op->flow_cancellable);
   g_clear_object (&op->task);
   cmd_free (op->cmd);
