@@ -296,14 +296,20 @@ timer_cb (gpointer user_data)
 }
 
 static void
-schedule_listing (AtcPortList *self,
-                  guint        delay_ms)
+stop_timer (AtcPortList *self)
 {
   if (self->timer != NULL)
     {
       g_source_destroy (self->timer);
       g_clear_pointer (&self->timer, g_source_unref);
     }
+}
+
+static void
+schedule_listing (AtcPortList *self,
+                  guint        delay_ms)
+{
+  stop_timer (self);
 
   self->timer = g_timeout_source_new (delay_ms);
   g_source_set_callback (self->timer, timer_cb, self, NULL);
@@ -421,11 +427,7 @@ atc_port_list_refresh (AtcPortList *self)
 {
   g_return_if_fail (ATC_IS_PORT_LIST (self));
 
-  if (self->timer != NULL)
-    {
-      g_source_destroy (self->timer);
-      g_clear_pointer (&self->timer, g_source_unref);
-    }
+  stop_timer (self);
   start_listing (self);
 }
 
@@ -447,11 +449,7 @@ atc_port_list_dispose (GObject *object)
   AtcPortList *self = ATC_PORT_LIST (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->timer != NULL)
-    {
-      g_source_destroy (self->timer);
-      g_clear_pointer (&self->timer, g_source_unref);
-    }
+  stop_timer (self);
 
   G_OBJECT_CLASS (atc_port_list_parent_class)->dispose (object);
 }
