@@ -1162,6 +1162,49 @@ parse_model (AtcModel   *self,
   return TRUE;
 }
 
+/* The catalog's words in the user's language. xgettext cannot read JSON:
+ * build-aux/catalog-strings.py lists these texts for translation in
+ * data/catalog/translatable-strings.c. Wire words (enum values, command
+ * names) are never translated. */
+static void
+localize (char **text)
+{
+  const char *translated;
+
+  if (*text == NULL || **text == '\0')
+    return;
+
+  translated = g_dgettext (GETTEXT_PACKAGE, *text);
+  if (translated != *text)
+    {
+      g_free (*text);
+      *text = g_strdup (translated);
+    }
+}
+
+static void
+localize_model (AtcModel *self)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    localize (&((AtcGroup *) g_ptr_array_index (self->groups, i))->title);
+
+  for (guint i = 0; i < self->commands->len; i++)
+    {
+      AtcCommand *command = g_ptr_array_index (self->commands, i);
+
+      localize (&command->description);
+      for (guint j = 0; command->params != NULL && j < command->params->len; j++)
+        {
+          AtcParam *param = g_ptr_array_index (command->params, j);
+
+          localize (&param->label);
+          localize (&param->description);
+          for (guint k = 0; param->choice_labels != NULL && param->choice_labels[k] != NULL; k++)
+            localize (&param->choice_labels[k]);
+        }
+    }
+}
+
 static AtcModel *
 model_new_from_data (const char  *data,
                      gsize        length,
@@ -1182,6 +1225,8 @@ model_new_from_data (const char  *data,
   self = g_object_new (ATC_TYPE_MODEL, NULL);
   if (!parse_model (self, source, json_parser_get_root (parser), error))
     return NULL;
+
+  localize_model (self);
 
   return g_steal_pointer (&self);
 }
