@@ -2276,6 +2276,16 @@ on_command_reply (GObject      *source,
 
       if (retryable)
         self->needs_resync = TRUE;
+      /* A restart whose answer was lost most likely happened: the unit
+       * comes back in transparent mode, deaf to commands. The next
+       * command probes first and makes the handshake again if needed,
+       * rather than timing out against a unit that restarted. */
+      if (retryable && cmd->reboots && self->state == ATC_SESSION_COMMAND_MODE && self->link_up)
+        {
+          atc_transaction_log_event (self->log, "no answer to %s: the unit may be restarting",
+                                     cmd->log_line);
+          set_state (self, ATC_SESSION_DATA_MODE);
+        }
       flow_fail (task, g_steal_pointer (&error));
       return;
     }
