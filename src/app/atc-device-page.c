@@ -560,6 +560,7 @@ static void
 atc_device_page_init (AtcDevicePage *self)
 {
   GtkWidget *placeholder;
+  g_autoptr(AtcPortList) ports = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -590,6 +591,20 @@ atc_device_page_init (AtcDevicePage *self)
 
   /* Re-listing periodically also works inside Flatpak, where udev events
    * do not arrive. */
-  self->ports = atc_port_list_new ();
+  ports = atc_port_list_new ();
+  atc_device_page_set_port_list (self, ports);
+}
+
+void
+atc_device_page_set_port_list (AtcDevicePage *self,
+                               AtcPortList   *ports)
+{
+  g_return_if_fail (ATC_IS_DEVICE_PAGE (self));
+  g_return_if_fail (ATC_IS_PORT_LIST (ports));
+
+  if (self->ports != NULL)
+    g_signal_handlers_disconnect_by_data (self->ports, self);
+  g_set_object (&self->ports, ports);
   g_signal_connect_object (self->ports, "changed", G_CALLBACK (ports_changed_cb), self, G_CONNECT_SWAPPED);
+  atc_device_page_fill_ports (self);
 }

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "atc-page.h"
+#include "atc-port-list.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +26,8 @@ void atc_device_page_set_failed       (AtcDevicePage      *self,
                                        const char         *address,
                                        const GError       *error);
 void atc_device_page_set_disconnected (AtcDevicePage      *self);
+/* Where the serial ports come from (tests inject their own listing). */
+void atc_device_page_set_port_list    (AtcDevicePage      *self,
+                                       AtcPortList        *ports);
 
 G_END_DECLS
