@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "atc-codec.h"
@@ -261,15 +263,15 @@ describe_rules (const AtcParam *param)
         const char *unit = param->ascii_only ? _("characters") : _("bytes");
 
         if (param->min == 0)
-          return g_strdup_printf (_("Up to %" G_GINT64_FORMAT " %s."), param->max, unit);
+          return g_strdup_printf (_("Up to %" PRId64 " %s."), param->max, unit);
         if (param->min == param->max)
-          return g_strdup_printf (_("Exactly %" G_GINT64_FORMAT " %s."), param->max, unit);
-        return g_strdup_printf (_("%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " %s."),
+          return g_strdup_printf (_("Exactly %" PRId64 " %s."), param->max, unit);
+        return g_strdup_printf (_("%" PRId64 " to %" PRId64 " %s."),
                                 param->min, param->max, unit);
       }
 
     case ATC_PARAM_HEX:
-      return g_strdup_printf (_("%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
+      return g_strdup_printf (_("%" PRId64 " to %" PRId64
                                 " hex digits, two per byte."),
                               param->min, param->max);
 

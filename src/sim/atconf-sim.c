@@ -74,7 +74,7 @@ on_data (AtcSimulator *simulator,
          Sim          *sim)
 {
   /* Data may be anything the technician's equipment sends: count it only. */
-  g_printerr (_("[%9.3f] data: %" G_GSIZE_FORMAT " bytes to the network side\n"),
+  g_printerr (_("[%9.3f] data: %zu bytes to the network side\n"),
               elapsed_s (sim), g_bytes_get_size (frame));
 }
 

@@ -9,6 +9,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
@@ -289,8 +291,8 @@ get_int (Ctx        *ctx,
 
   *out = json_node_get_int (node);
   if (*out < min || *out > max)
-    return fail (ctx, _("field '%s' is %" G_GINT64_FORMAT ", outside %" G_GINT64_FORMAT
-                        "..%" G_GINT64_FORMAT),
+    return fail (ctx, _("field '%s' is %" PRId64 ", outside %" PRId64
+                        "..%" PRId64),
                  key, *out, min, max);
   return TRUE;
 }
@@ -603,7 +605,7 @@ parse_param (Ctx        *ctx,
 
   if (min > max)
     {
-      fail (ctx, _("the minimum %" G_GINT64_FORMAT " is above the maximum %" G_GINT64_FORMAT),
+      fail (ctx, _("the minimum %" PRId64 " is above the maximum %" PRId64),
             min, max);
       return NULL;
     }
@@ -1027,7 +1029,7 @@ parse_model (AtcModel   *self,
   if (!present)
     return fail (&ctx, _("missing field '%s'"), "schema");
   if (number != ATC_CATALOG_SCHEMA)
-    return fail (&ctx, _("schema %" G_GINT64_FORMAT " is not supported; this version of "
+    return fail (&ctx, _("schema %" PRId64 " is not supported; this version of "
                          "Atconf reads schema %d"),
                  number, ATC_CATALOG_SCHEMA);
 

@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -154,16 +156,16 @@ describe_expected (const AtcParam *param)
       {
         g_autofree char *max = with_unit (param->max, param);
 
-        return g_strdup_printf (_("a whole number from %" G_GINT64_FORMAT " to %s"),
+        return g_strdup_printf (_("a whole number from %" PRId64 " to %s"),
                                 param->min, max);
       }
 
     case ATC_PARAM_STRING:
-      return g_strdup_printf (_("%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " bytes of text"),
+      return g_strdup_printf (_("%" PRId64 " to %" PRId64 " bytes of text"),
                               param->min, param->max);
 
     case ATC_PARAM_HEX:
-      return g_strdup_printf (_("%" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " hex digits"),
+      return g_strdup_printf (_("%" PRId64 " to %" PRId64 " hex digits"),
                               param->min, param->max);
 
     case ATC_PARAM_IPV4:
@@ -286,7 +288,7 @@ validate_int (const AtcCommand *command,
 
         /* No sign, no unit, no spaces: the unit would misread them. */
         g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                     _("%s%s is not a whole number; type digits only, from %" G_GINT64_FORMAT
+                     _("%s%s is not a whole number; type digits only, from %" PRId64
                        " to %s"),
                      prefix, quoted, param->min, max);
         return NULL;
@@ -355,14 +357,14 @@ validate_string (const AtcCommand *command,
   if ((gint64) length > param->max)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s is longer than %" G_GINT64_FORMAT " bytes"),
+                   _("%s: %s is longer than %" PRId64 " bytes"),
                    command_name (command), name, param->max);
       return NULL;
     }
   if ((gint64) length < param->min)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s is shorter than %" G_GINT64_FORMAT " bytes"),
+                   _("%s: %s is shorter than %" PRId64 " bytes"),
                    command_name (command), name, param->min);
       return NULL;
     }
@@ -384,12 +386,12 @@ validate_hex (const AtcCommand *command,
       {
         if ((guchar) value[i] >= ' ' && (guchar) value[i] < 0x7f)
           g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                       _("%s: %s contains '%c' at position %" G_GSIZE_FORMAT ", which is not "
+                       _("%s: %s contains '%c' at position %zu, which is not "
                          "a hex digit; use only 0-9 and A-F"),
                        command_name (command), name, value[i], i + 1);
         else
           g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                       _("%s: %s has a character at position %" G_GSIZE_FORMAT " that is not "
+                       _("%s: %s has a character at position %zu that is not "
                          "a hex digit; use only 0-9 and A-F"),
                        command_name (command), name, i + 1);
         return NULL;
@@ -398,7 +400,7 @@ validate_hex (const AtcCommand *command,
   if (length % 2 != 0)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s has an odd number of hex digits (%" G_GSIZE_FORMAT "); each byte "
+                   _("%s: %s has an odd number of hex digits (%zu); each byte "
                      "takes two, so add or remove one"),
                    command_name (command), name, length);
       return NULL;
@@ -406,7 +408,7 @@ validate_hex (const AtcCommand *command,
   if ((gint64) length > param->max)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s is longer than %" G_GINT64_FORMAT " hex digits (%" G_GINT64_FORMAT
+                   _("%s: %s is longer than %" PRId64 " hex digits (%" PRId64
                      " bytes)"),
                    command_name (command), name, param->max, param->max / 2);
       return NULL;
@@ -414,7 +416,7 @@ validate_hex (const AtcCommand *command,
   if ((gint64) length < param->min)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s is shorter than %" G_GINT64_FORMAT " hex digits"),
+                   _("%s: %s is shorter than %" PRId64 " hex digits"),
                    command_name (command), name, param->min);
       return NULL;
     }
@@ -514,7 +516,7 @@ validate_host (const AtcCommand *command,
       g_autofree char *name = display_name (param);
 
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("%s: %s is longer than %" G_GINT64_FORMAT " characters"),
+                   _("%s: %s is longer than %" PRId64 " characters"),
                    command_name (command), name, param->max);
       return NULL;
     }

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -521,7 +523,7 @@ atc_profile_load_data (const char  *data,
                  ATC_PROFILE_SCHEMA, describe_node_type (member));
   else if (json_node_get_int (member) != ATC_PROFILE_SCHEMA)
     add_problem (&checker, "schema",
-                 _("version %" G_GINT64_FORMAT " is not one this Atconf reads (%d); save the profile again with a matching Atconf"),
+                 _("version %" PRId64 " is not one this Atconf reads (%d); save the profile again with a matching Atconf"),
                  json_node_get_int (member), ATC_PROFILE_SCHEMA);
 
   member = json_object_get_member (root, "model");

@@ -234,12 +234,12 @@ atc_hex_decode (const char *hex,
         {
           if ((guchar) hex[i] >= 0x20 && (guchar) hex[i] < 0x7f)
             g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                         _("“%c” at position %" G_GSIZE_FORMAT " is not a hex digit; use "
+                         _("“%c” at position %zu is not a hex digit; use "
                            "only 0-9 and A-F"),
                          hex[i], i + 1);
           else
             g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                         _("Position %" G_GSIZE_FORMAT " holds a character that is not a "
+                         _("Position %zu holds a character that is not a "
                            "hex digit; use only 0-9 and A-F"),
                          i + 1);
           return NULL;
@@ -249,7 +249,7 @@ atc_hex_decode (const char *hex,
   if (len % 2 != 0)
     {
       g_set_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE,
-                   _("The hex data has an odd number of digits (%" G_GSIZE_FORMAT "); each "
+                   _("The hex data has an odd number of digits (%zu); each "
                      "byte takes two digits, so add or remove one"),
                    len);
       return NULL;
