@@ -285,7 +285,7 @@ atc_provision_page_show_profile (AtcProvisionPage *self,
                                  AtcProfile       *profile)
 {
   AtcModel *model = atc_profile_get_model (profile);
-  GPtrArray *commands = atc_profile_get_commands (profile);
+  g_autoptr(GPtrArray) commands = atc_profile_get_commands (profile);
   const char *firmware = atc_profile_get_firmware (profile);
   const char *notes = atc_profile_get_notes (profile);
   g_autoptr(GString) names = g_string_new (NULL);
