@@ -88,6 +88,33 @@ test_narrow_window_keeps_pages_reachable (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The pictures AppStream shows (data/screenshots/, refreshed by
+ * build-aux/update-screenshots): the demo G781 as a technician sees it. */
+static void
+test_screenshots_for_appstream (void)
+{
+  g_autoptr(AtcApplication) app = NULL;
+  AtcWindow *window = atc_gui_test_new_window_sized (&app, 1000, 700);
+  static const char *pages[] = { "configure", "monitor", "device" };
+
+  atc_gui_test_connect (window, "demo:g781", 30000);
+  atc_window_show_page (window, "monitor");
+  /* A few readings on the plot, and the "Connected" toast gone. */
+  atc_gui_test_settle (7000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *name = g_strconcat ("appstream-", pages[i], NULL);
+      g_autofree char *path = NULL;
+
+      atc_window_show_page (window, pages[i]);
+      path = atc_gui_test_screenshot (GTK_WIDGET (window), name);
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -97,6 +124,7 @@ main (int   argc,
   g_test_add_func ("/gui/window/connects-to-each-demo-model", test_window_connects_to_each_demo_model);
   g_test_add_func ("/gui/window/bad-address-is-explained", test_bad_address_is_explained);
   g_test_add_func ("/gui/window/narrow-window-keeps-pages-reachable", test_narrow_window_keeps_pages_reachable);
+  g_test_add_func ("/gui/window/screenshots-for-appstream", test_screenshots_for_appstream);
 
   return g_test_run ();
 }

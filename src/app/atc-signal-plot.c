@@ -289,7 +289,8 @@ static char *
 format_offset (guint seconds)
 {
   /* TRANSLATORS: time axis labels, before the newest sample; "−" is a minus sign */
-  if (seconds < 60)
+  /* Whole minutes or hours only: −90 s must not read as a second "−1 min". */
+  if (seconds < 60 || seconds % 60 != 0)
     return g_strdup_printf (_("−%u s"), seconds);
   if (seconds < 3600 || seconds % 3600 != 0)
     return g_strdup_printf (_("−%u min"), seconds / 60);
