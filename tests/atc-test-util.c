@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "atc-demo-transport.h"
 #include "atc-test-util.h"
 
 /* How long each wait for a fd blocks before the main context gets another
@@ -351,4 +352,162 @@ atc_test_ser2net_free (AtcTestSer2net *self)
   g_free (self->config);
   g_free (self->log);
   g_free (self);
+}
+
+/* --- Running an async call to its end --------------------------------- */
+
+static guint wait_ms = 60000;
+
+void
+atc_test_set_wait_ms (guint timeout_ms)
+{
+  wait_ms = timeout_ms;
+}
+
+void
+atc_test_wait_done (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  AtcTestWait *w = user_data;
+
+  w->result = g_object_ref (result);
+  w->done = TRUE;
+}
+
+GAsyncResult *
+atc_test_wait_result (AtcTestWait *w)
+{
+  g_assert_true (atc_test_run_until (&w->done, wait_ms));
+  return w->result;
+}
+
+void
+atc_test_wait_clear (AtcTestWait *w)
+{
+  g_clear_object (&w->result);
+  w->done = FALSE;
+}
+
+gboolean
+atc_test_session_connect (AtcSession  *session,
+                          GError     **error)
+{
+  AtcTestWait w = { 0 };
+  gboolean ok;
+
+  atc_session_connect_async (session, NULL, atc_test_wait_done, &w);
+  ok = atc_session_connect_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return ok;
+}
+
+void
+atc_test_session_connect_ok (AtcSession *session)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (atc_test_session_connect (session, &error));
+  g_assert_no_error (error);
+}
+
+char **
+atc_test_session_query (AtcSession  *session,
+                        const char  *command,
+                        GError     **error)
+{
+  AtcTestWait w = { 0 };
+  char **values;
+
+  atc_session_query_async (session, command, NULL, atc_test_wait_done, &w);
+  values = atc_session_query_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return values;
+}
+
+gboolean
+atc_test_session_set (AtcSession         *session,
+                      const char         *command,
+                      const char *const  *values,
+                      GError            **error)
+{
+  AtcTestWait w = { 0 };
+  gboolean ok;
+
+  atc_session_set_async (session, command, values, NULL, atc_test_wait_done, &w);
+  ok = atc_session_set_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return ok;
+}
+
+AtcReply *
+atc_test_session_execute (AtcSession  *session,
+                          const char  *command,
+                          GError     **error)
+{
+  AtcTestWait w = { 0 };
+  AtcReply *reply;
+
+  atc_session_execute_async (session, command, NULL, atc_test_wait_done, &w);
+  reply = atc_session_execute_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return reply;
+}
+
+AtcReply *
+atc_test_session_send_line (AtcSession  *session,
+                            const char  *line,
+                            GError     **error)
+{
+  AtcTestWait w = { 0 };
+  AtcReply *reply;
+
+  atc_session_send_line_async (session, line, NULL, atc_test_wait_done, &w);
+  reply = atc_session_send_line_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return reply;
+}
+
+gboolean
+atc_test_session_leave (AtcSession  *session,
+                        GError     **error)
+{
+  AtcTestWait w = { 0 };
+  gboolean ok;
+
+  atc_session_leave_async (session, NULL, atc_test_wait_done, &w);
+  ok = atc_session_leave_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return ok;
+}
+
+AtcDetection *
+atc_test_session_detect (AtcSession  *session,
+                         GError     **error)
+{
+  AtcTestWait w = { 0 };
+  AtcDetection *detection;
+
+  atc_session_detect_async (session, NULL, atc_test_wait_done, &w);
+  detection = atc_session_detect_finish (session, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
+  return detection;
+}
+
+AtcSession *
+atc_test_demo_session (const char    *model_id,
+                       guint          latency_ms,
+                       gboolean       pace,
+                       AtcSimulator **simulator)
+{
+  g_autofree char *address = g_strdup_printf ("demo:%s", model_id);
+  g_autoptr(GError) error = NULL;
+  AtcSession *session = atc_session_new_for_address (address, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  *simulator = atc_demo_transport_get_simulator (ATC_DEMO_TRANSPORT (atc_session_get_transport (session)));
+  atc_simulator_set_latency_ms (*simulator, latency_ms);
+  g_object_set (*simulator, "pace", pace, NULL);
+  return session;
 }

@@ -8,6 +8,9 @@
 
 #include <gio/gio.h>
 
+#include "atc-session.h"
+#include "atc-simulator.h"
+
 G_BEGIN_DECLS
 
 /* Iterates the thread-default main context until *flag is TRUE or
@@ -62,5 +65,57 @@ void            atc_test_ser2net_kill          (AtcTestSer2net  *self);
 void            atc_test_ser2net_free          (AtcTestSer2net  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AtcTestSer2net, atc_test_ser2net_free)
+
+/* --- Running an async call to its end --------------------------------- */
+
+/* Pass atc_test_wait_done as the callback and the AtcTestWait as its data;
+ * atc_test_wait_result() then runs the main context until the call ended
+ * (asserting it did within the wait, see atc_test_set_wait_ms()) and
+ * returns its result, owned by the AtcTestWait until
+ * atc_test_wait_clear(), which also readies it for the next call. */
+typedef struct {
+  gboolean      done;
+  GAsyncResult *result;
+} AtcTestWait;
+
+/* The safety net of atc_test_wait_result() and the session calls below,
+ * 60 s unless a test program sets another. */
+void            atc_test_set_wait_ms           (guint            timeout_ms);
+void            atc_test_wait_done             (GObject         *source,
+                                                GAsyncResult    *result,
+                                                gpointer         user_data);
+GAsyncResult   *atc_test_wait_result           (AtcTestWait     *w);
+void            atc_test_wait_clear            (AtcTestWait     *w);
+
+/* A session's calls, run synchronously: the _finish function's answer. */
+gboolean        atc_test_session_connect       (AtcSession      *session,
+                                                GError         **error);
+/* Connects and asserts it succeeded. */
+void            atc_test_session_connect_ok    (AtcSession      *session);
+char          **atc_test_session_query         (AtcSession      *session,
+                                                const char      *command,
+                                                GError         **error);
+gboolean        atc_test_session_set           (AtcSession      *session,
+                                                const char      *command,
+                                                const char *const *values,
+                                                GError         **error);
+AtcReply       *atc_test_session_execute       (AtcSession      *session,
+                                                const char      *command,
+                                                GError         **error);
+AtcReply       *atc_test_session_send_line     (AtcSession      *session,
+                                                const char      *line,
+                                                GError         **error);
+gboolean        atc_test_session_leave         (AtcSession      *session,
+                                                GError         **error);
+AtcDetection   *atc_test_session_detect        (AtcSession      *session,
+                                                GError         **error);
+
+/* A session on an in-process "demo:MODEL" unit (asserting it was made),
+ * its simulator in *simulator (owned by the session's transport) replying
+ * after latency_ms, pacing its output or not. */
+AtcSession     *atc_test_demo_session          (const char      *model_id,
+                                                guint            latency_ms,
+                                                gboolean         pace,
+                                                AtcSimulator   **simulator);
 
 G_END_DECLS

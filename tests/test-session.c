@@ -25,108 +25,10 @@
 
 /* A safety net against a hung test, never what a test measures. */
 #define WAIT_MS 60000
+/* Quick replies keep the suite short; latency is tested on its own. */
+#define DEMO_LATENCY_MS 2
 
-/* --- Running async calls to completion -------------------------------- */
-
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_wait_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_result (Wait *w)
-{
-  g_assert_true (atc_test_run_until (&w->done, WAIT_MS));
-  return w->result;
-}
-
-static void
-wait_clear (Wait *w)
-{
-  g_clear_object (&w->result);
-  w->done = FALSE;
-}
-
-static gboolean
-session_connect (AtcSession  *session,
-                 GError     **error)
-{
-  Wait w = { 0 };
-  gboolean ok;
-
-  atc_session_connect_async (session, NULL, on_wait_done, &w);
-  ok = atc_session_connect_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return ok;
-}
-
-static char **
-session_query (AtcSession  *session,
-               const char  *command,
-               GError     **error)
-{
-  Wait w = { 0 };
-  char **values;
-
-  atc_session_query_async (session, command, NULL, on_wait_done, &w);
-  values = atc_session_query_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return values;
-}
-
-static gboolean
-session_set (AtcSession         *session,
-             const char         *command,
-             const char *const  *values,
-             GError            **error)
-{
-  Wait w = { 0 };
-  gboolean ok;
-
-  atc_session_set_async (session, command, values, NULL, on_wait_done, &w);
-  ok = atc_session_set_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return ok;
-}
-
-static AtcReply *
-session_execute (AtcSession  *session,
-                 const char  *command,
-                 GError     **error)
-{
-  Wait w = { 0 };
-  AtcReply *reply;
-
-  atc_session_execute_async (session, command, NULL, on_wait_done, &w);
-  reply = atc_session_execute_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return reply;
-}
-
-static AtcReply *
-session_send_line (AtcSession  *session,
-                   const char  *line,
-                   GError     **error)
-{
-  Wait w = { 0 };
-  AtcReply *reply;
-
-  atc_session_send_line_async (session, line, NULL, on_wait_done, &w);
-  reply = atc_session_send_line_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return reply;
-}
+/* --- Checks ---------------------------------------------------------- */
 
 static void
 assert_query (AtcSession *session,
@@ -134,7 +36,7 @@ assert_query (AtcSession *session,
               const char *expected_first)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) values = session_query (session, command, &error);
+  g_auto(GStrv) values = atc_test_session_query (session, command, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (values);
@@ -169,28 +71,6 @@ count_tx (AtcSession *session,
 }
 
 /* --- Units ------------------------------------------------------------ */
-
-static AtcSimulator *
-demo_simulator (AtcSession *session)
-{
-  return atc_demo_transport_get_simulator (ATC_DEMO_TRANSPORT (atc_session_get_transport (session)));
-}
-
-static AtcSession *
-demo_session (const char    *model_id,
-              AtcSimulator **simulator)
-{
-  g_autofree char *address = g_strdup_printf ("demo:%s", model_id);
-  g_autoptr(GError) error = NULL;
-  AtcSession *session = atc_session_new_for_address (address, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (session);
-  *simulator = demo_simulator (session);
-  /* Quick replies keep the suite short; latency is tested on its own. */
-  atc_simulator_set_latency_ms (*simulator, 2);
-  return session;
-}
 
 static AtcSimulator *
 pty_simulator (const char  *model_id,
@@ -446,11 +326,11 @@ check_handshake_ok (const char *model_id)
   GListModel *log;
   guint plus_index = G_MAXUINT;
 
-  session = demo_session (model_id, &simulator);
+  session = atc_test_demo_session (model_id, DEMO_LATENCY_MS, TRUE, &simulator);
   simulator = g_object_ref (simulator);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_TRANSPARENT);
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_COMMAND);
@@ -497,8 +377,8 @@ test_handshake_already_in_command_mode (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* Closing the link leaves the unit in command mode, as a technician
@@ -509,7 +389,7 @@ test_handshake_already_in_command_mode (void)
   atc_transaction_log_clear (atc_session_get_log (session));
   atc_simulator_clear_data (simulator);
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
   g_assert_cmpuint (count_tx (session, "AT<CR><LF>"), ==, 1);
@@ -525,7 +405,7 @@ test_handshake_already_in_command_mode (void)
     TestPeerTransport *peer;
 
     second = peer_session (PEER_COMMAND_MODE, &peer);
-    g_assert_true (session_connect (second, &error));
+    g_assert_true (atc_test_session_connect (second, &error));
     g_assert_no_error (error);
     g_assert_false (peer->saw_plus);
     g_assert_cmpint (atc_session_get_state (second), ==, ATC_SESSION_COMMAND_MODE);
@@ -544,10 +424,10 @@ test_handshake_prompt (void)
   guint packing_ms;
   gint64 start, elapsed;
 
-  session = demo_session ("g781", &simulator);
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
   packing_ms = atc_sim_unit_get_packing_ms (atc_simulator_get_unit (simulator));
   start = g_get_monotonic_time ();
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   elapsed = g_get_monotonic_time () - start;
   g_test_message ("command mode after %" G_GINT64_FORMAT " ms (packing interval %u ms)",
@@ -573,10 +453,10 @@ test_handshake_slow_silent_command_mode (void)
   const char *off[] = { "OFF", NULL };
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
-  g_assert_true (session_set (session, "E", off, &error));
+  g_assert_true (atc_test_session_set (session, "E", off, &error));
   g_assert_no_error (error);
   atc_session_close (session);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_COMMAND);
@@ -584,7 +464,7 @@ test_handshake_slow_silent_command_mode (void)
 
   /* Slower than the guard time, quicker than the probe's window. */
   atc_simulator_set_latency_ms (simulator, 300);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
   g_assert_cmpuint (count_tx (session, "+++"), ==, 1);
@@ -606,7 +486,7 @@ check_handshake_failure (PeerScript  script,
   TestPeerTransport *peer;
 
   session = peer_session (script, &peer);
-  g_assert_false (session_connect (session, &error));
+  g_assert_false (atc_test_session_connect (session, &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_HANDSHAKE);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, must_mention));
@@ -654,7 +534,7 @@ test_handshake_stray_byte (void)
    * probe nor a reason to give up; "+++" still goes out as its own
    * write after more than the packing interval of silence. */
   session = peer_session (PEER_STRAY_IN_DATA, &peer);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_true (peer->saw_plus);
   g_assert_cmpint (peer->plus_gap_us, >, (gint64) packing_ms * 1000);
@@ -674,16 +554,16 @@ test_peer_replies (void)
   TestPeerTransport *peer;
 
   session = peer_session (PEER_COMMAND_MODE, &peer);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* Ends on silence, well before the command's 5 s timeout. */
-  help = session_execute (session, "H", &error);
+  help = atc_test_session_execute (session, "H", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (help->lines->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (help->lines, 0), ==, "AT+VER  firmware");
 
-  values = session_query (session, "CMDPW", &error);
+  values = atc_test_session_query (session, "CMDPW", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (values[0], ==, "Qx7Kw2Zp");
 
@@ -702,16 +582,16 @@ test_handshake_wrong_baud (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("m0", &simulator);
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
   atc_simulator_set_host_baud (simulator, 9600);
-  g_assert_false (session_connect (session, &error));
+  g_assert_false (atc_test_session_connect (session, &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_HANDSHAKE);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_TRANSPARENT);
 
   /* Once the rates agree, the same session gets in. */
   g_clear_error (&error);
   atc_simulator_set_host_baud (simulator, 0);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 }
 
@@ -810,7 +690,7 @@ check_every_command (AtcSession   *session,
 
       if ((command->access & ATC_ACCESS_QUERY) && n_params > 0)
         {
-          g_auto(GStrv) values = session_query (session, name, &error);
+          g_auto(GStrv) values = atc_test_session_query (session, name, &error);
           /* USERMAC reads back through AT+MAC. */
           g_auto(GStrv) truth = atc_simulator_dup_values (simulator,
                                                           command->query_command != NULL
@@ -851,14 +731,14 @@ check_every_command (AtcSession   *session,
           canonical = atc_command_validate (command, (const char *const *) wanted->pdata, &error);
           g_assert_no_error (error);
 
-          g_assert_true (session_set (session, name, (const char *const *) wanted->pdata, &error));
+          g_assert_true (atc_test_session_set (session, name, (const char *const *) wanted->pdata, &error));
           g_assert_no_error (error);
           n_set++;
 
           /* The unit holds what was sent, escapes decoded. */
           if ((command->access & ATC_ACCESS_QUERY) && !command->live_status)
             {
-              g_auto(GStrv) back = session_query (session, name, &error);
+              g_auto(GStrv) back = atc_test_session_query (session, name, &error);
 
               g_assert_no_error (error);
               for (guint i = 0; i < n_params; i++)
@@ -868,7 +748,7 @@ check_every_command (AtcSession   *session,
           /* Back to the defaults: set with the catalog's values. */
           if (restorable)
             {
-              g_assert_true (session_set (session, name, (const char *const *) defaults->pdata,
+              g_assert_true (atc_test_session_set (session, name, (const char *const *) defaults->pdata,
                                           &error));
               g_assert_no_error (error);
             }
@@ -877,7 +757,7 @@ check_every_command (AtcSession   *session,
       if ((command->access & ATC_ACCESS_EXECUTE) && !command->reboots &&
           !command->leaves_command_mode)
         {
-          g_autoptr(AtcReply) reply = session_execute (session, name, &error);
+          g_autoptr(AtcReply) reply = atc_test_session_execute (session, name, &error);
 
           g_assert_no_error (error);
           g_assert_nonnull (reply);
@@ -900,8 +780,8 @@ test_every_command_g781 (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   check_every_command (session, simulator);
 }
@@ -913,8 +793,8 @@ test_every_command_m0 (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("m0", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   check_every_command (session, simulator);
 }
@@ -933,33 +813,33 @@ check_representative (AtcSession   *session,
   g_autoptr(AtcReply) raw = NULL;
   g_auto(GStrv) truth = NULL;
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   assert_query (session, "VER", "V1.1.05");
   assert_query (session, "CSQ", NULL);
   assert_query (session, "UART", "115200");
 
-  g_assert_true (session_set (session, "STMSG", stmsg, &error));
+  g_assert_true (atc_test_session_set (session, "STMSG", stmsg, &error));
   g_assert_no_error (error);
   assert_query (session, "STMSG", "Hi, there=?");
   truth = atc_simulator_dup_values (simulator, "STMSG", NULL);
   g_assert_cmpstr (truth[0], ==, "Hi, there=?");
 
   /* Refused by our validation before anything is sent. */
-  g_assert_false (session_set (session, "UARTFT", uartft, &error));
+  g_assert_false (atc_test_session_set (session, "UARTFT", uartft, &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE);
   g_clear_error (&error);
-  g_assert_true (session_set (session, "UARTFT", uartft_ok, &error));
+  g_assert_true (atc_test_session_set (session, "UARTFT", uartft_ok, &error));
   g_assert_no_error (error);
   assert_query (session, "UARTFT", "120");
 
-  help = session_execute (session, "H", &error);
+  help = atc_test_session_execute (session, "H", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (help->lines->len, >, 1);
 
   /* A raw console line the unit refuses comes back as a reply. */
-  raw = session_send_line (session, "AT+NOSUCH", &error);
+  raw = atc_test_session_send_line (session, "AT+NOSUCH", &error);
   g_assert_no_error (error);
   g_assert_cmpint (raw->status, ==, ATC_REPLY_ERROR);
   g_assert_nonnull (raw->raw);
@@ -1019,8 +899,8 @@ test_timeout (void)
   AtcSimFaults faults = ATC_SIM_FAULTS_NONE;
   const char *stmsg[] = { "quiet", NULL };
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   atc_session_set_timeout_scale (session, 0.2);
 
@@ -1028,7 +908,7 @@ test_timeout (void)
   atc_simulator_set_faults (simulator, &faults);
 
   /* A query is tried again (it changes nothing), then fails clearly. */
-  values = session_query (session, "CSQ", &error);
+  values = atc_test_session_query (session, "CSQ", &error);
   g_assert_null (values);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "AT+CSQ"));
@@ -1036,7 +916,7 @@ test_timeout (void)
   g_clear_error (&error);
 
   /* A set is sent once: the first one may have been applied. */
-  g_assert_false (session_set (session, "STMSG", stmsg, &error));
+  g_assert_false (atc_test_session_set (session, "STMSG", stmsg, &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_assert_cmpuint (count_tx (session, "AT+STMSG=quiet<CR><LF>"), ==, 1);
   g_clear_error (&error);
@@ -1127,7 +1007,7 @@ test_queue_order (void)
   GPtrArray *log;
   Batch batch;
 
-  session = demo_session ("g781", &simulator);
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
   batch_init (&batch);
 
   /* Queued before the link is even open: they wait for the connection. */
@@ -1167,8 +1047,8 @@ test_cancel_queued (void)
   GPtrArray *log;
   Batch batch;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   atc_simulator_clear_log (simulator);
   batch_init (&batch);
@@ -1215,8 +1095,8 @@ test_cancel_in_flight (void)
   gulong handler;
   Batch batch;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   batch_init (&batch);
 
@@ -1275,7 +1155,7 @@ check_unplug (AtcSession   *session,
   double cpu_start, wall, cpu;
   Batch batch;
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   batch_init (&batch);
   g_signal_connect (session, "disconnected", G_CALLBACK (on_disconnected), &disconnected);
@@ -1312,7 +1192,7 @@ check_unplug (AtcSession   *session,
 
   /* New commands fail at once rather than hang. */
   {
-    g_auto(GStrv) values = session_query (session, "VER", &error);
+    g_auto(GStrv) values = atc_test_session_query (session, "VER", &error);
 
     g_assert_null (values);
     g_assert_error (error, ATC_ERROR, ATC_ERROR_DISCONNECTED);
@@ -1329,12 +1209,12 @@ test_unplug_demo (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
   check_unplug (session, simulator);
 
   /* Plugged back in: the same session connects again. */
   atc_simulator_set_latency_ms (simulator, 2);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   assert_query (session, "VER", "V1.1.05");
 }
@@ -1365,7 +1245,7 @@ test_ser2net_killed (void)
   g_autofree char *with_model = NULL;
   g_auto(GStrv) values = NULL;
   gboolean executed = FALSE;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
   if (!atc_test_ser2net_available ())
     {
@@ -1380,20 +1260,20 @@ test_ser2net_killed (void)
   with_model = g_strdup_printf ("%s?model=m0", address);
   session = atc_session_new_for_address (with_model, &error);
   g_assert_no_error (error);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   atc_simulator_set_latency_ms (simulator, 3000);
   g_signal_connect (simulator, "command-executed", G_CALLBACK (on_command_executed), &executed);
-  atc_session_query_async (session, "VER", NULL, on_wait_done, &w);
+  atc_session_query_async (session, "VER", NULL, atc_test_wait_done, &w);
   g_assert_true (atc_test_run_until (&executed, WAIT_MS));
   atc_test_ser2net_kill (bridge);
 
-  values = atc_session_query_finish (session, wait_result (&w), &error);
+  values = atc_session_query_finish (session, atc_test_wait_result (&w), &error);
   g_assert_null (values);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_DISCONNECTED);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_DISCONNECTED);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
   g_signal_handlers_disconnect_by_func (simulator, on_command_executed, &executed);
 }
 
@@ -1410,8 +1290,8 @@ test_garbage_and_echo (void)
   const char *sock[] = { "TCPS", "example.org", "4001", NULL };
   const char *apn[] = { "internet.m2m", "fieldtech", "pw-123", "1", NULL };
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* Noise before every reply. */
@@ -1419,7 +1299,7 @@ test_garbage_and_echo (void)
   atc_simulator_set_faults (simulator, &faults);
   assert_query (session, "VER", "V1.1.05");
   assert_query (session, "SOCKA", "TCPC");
-  g_assert_true (session_set (session, "SOCKA", sock, &error));
+  g_assert_true (atc_test_session_set (session, "SOCKA", sock, &error));
   g_assert_no_error (error);
   assert_query (session, "SOCKA", "TCPS");
 
@@ -1427,10 +1307,10 @@ test_garbage_and_echo (void)
   faults.garbage = 0.0;
   faults.upper_echo = TRUE;
   atc_simulator_set_faults (simulator, &faults);
-  g_assert_true (session_set (session, "APN", apn, &error));
+  g_assert_true (atc_test_session_set (session, "APN", apn, &error));
   g_assert_no_error (error);
   {
-    g_auto(GStrv) values = session_query (session, "APN", &error);
+    g_auto(GStrv) values = atc_test_session_query (session, "APN", &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (values[0], ==, "internet.m2m");
@@ -1441,7 +1321,7 @@ test_garbage_and_echo (void)
   /* Echo off. */
   faults.upper_echo = FALSE;
   atc_simulator_set_faults (simulator, &faults);
-  g_assert_true (session_set (session, "E", echo_off, &error));
+  g_assert_true (atc_test_session_set (session, "E", echo_off, &error));
   g_assert_no_error (error);
   g_assert_false (atc_sim_unit_get_echo (atc_simulator_get_unit (simulator)));
   assert_query (session, "E", "OFF");
@@ -1459,33 +1339,33 @@ test_unit_error (void)
   g_autoptr(AtcReply) fine = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("m0", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* A console line the M0 does not know: its own words come back. */
-  reply = session_send_line (session, "AT+NOSUCH", &error);
+  reply = atc_test_session_send_line (session, "AT+NOSUCH", &error);
   g_assert_no_error (error);
   g_assert_cmpint (reply->status, ==, ATC_REPLY_ERROR);
   g_assert_cmpstr (reply->raw, ==, "+ERR=-2");
   g_assert_cmpint (reply->error_code, ==, -2);
 
-  refused = session_send_line (session, "AT+UART=1", &error);
+  refused = atc_test_session_send_line (session, "AT+UART=1", &error);
   g_assert_no_error (error);
   g_assert_cmpint (refused->status, ==, ATC_REPLY_ERROR);
 
   /* Lines that would break the command line never leave. */
-  g_assert_null (session_send_line (session, "AT+VER;AT+Z", &error));
+  g_assert_null (atc_test_session_send_line (session, "AT+VER;AT+Z", &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE);
   g_clear_error (&error);
-  g_assert_null (session_send_line (session, "AT+VER\r\nAT+Z", &error));
+  g_assert_null (atc_test_session_send_line (session, "AT+VER\r\nAT+Z", &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE);
   g_clear_error (&error);
-  g_assert_null (session_send_line (session, "  ", &error));
+  g_assert_null (atc_test_session_send_line (session, "  ", &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE);
   g_clear_error (&error);
 
-  fine = session_send_line (session, "at+ver", &error);
+  fine = atc_test_session_send_line (session, "at+ver", &error);
   g_assert_no_error (error);
   g_assert_cmpint (fine->status, ==, ATC_REPLY_OK);
   g_assert_cmpstr (fine->value, ==, "4016");
@@ -1500,15 +1380,15 @@ test_unit_error_message (void)
   AtcModel *model;
   const char *values[] = { "1000", NULL };
 
-  session = demo_session ("m0", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* Ask the session to set a command the unit's firmware lacks: take a
    * model whose catalog has it but whose unit refuses it. */
   model = atc_catalog_lookup (atc_catalog_get_default (), "g781");
   atc_session_set_model (session, model);
-  g_assert_false (session_set (session, "UARTFL", values, &error));
+  g_assert_false (atc_test_session_set (session, "UARTFL", values, &error));
   g_assert_error (error, ATC_ERROR, ATC_ERROR_UNIT_ERROR);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "AT+UARTFL=1000"));
@@ -1529,26 +1409,26 @@ check_reboot (AtcSession   *session,
   AtcModel *model = atc_session_get_model (session);
   gboolean has_stmsg = atc_model_lookup (model, "STMSG") != NULL;
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   if (has_stmsg)
     {
-      g_assert_true (session_set (session, "STMSG", stmsg, &error));
+      g_assert_true (atc_test_session_set (session, "STMSG", stmsg, &error));
       g_assert_no_error (error);
     }
   else
     {
       const char *mid[] = { "BOOTED-OK", NULL };
 
-      g_assert_true (session_set (session, "MID", mid, &error));
+      g_assert_true (atc_test_session_set (session, "MID", mid, &error));
       g_assert_no_error (error);
     }
 
   {
-    Wait w = { 0 };
+    AtcTestWait w = { 0 };
 
-    atc_session_execute_async (session, command, NULL, on_wait_done, &w);
+    atc_session_execute_async (session, command, NULL, atc_test_wait_done, &w);
     while (!w.done)
       {
         g_main_context_iteration (NULL, TRUE);
@@ -1556,7 +1436,7 @@ check_reboot (AtcSession   *session,
           saw_rebooting = TRUE;
       }
     reply = atc_session_execute_finish (session, w.result, &error);
-    wait_clear (&w);
+    atc_test_wait_clear (&w);
   }
 
   g_assert_no_error (error);
@@ -1576,20 +1456,20 @@ test_restart (void)
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
   const char *mid[] = { "AfterRestart", NULL };
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
-  session = demo_session ("m0", &simulator);
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
   atc_simulator_set_reboot_ms (simulator, 200);
   atc_session_set_timeout_scale (session, 0.2);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
-  g_assert_true (session_set (session, "MID", mid, &error));
+  g_assert_true (atc_test_session_set (session, "MID", mid, &error));
   g_assert_no_error (error);
 
-  atc_session_restart_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_restart_finish (session, wait_result (&w), &error));
+  atc_session_restart_async (session, NULL, atc_test_wait_done, &w);
+  g_assert_true (atc_session_restart_finish (session, atc_test_wait_result (&w), &error));
   g_assert_no_error (error);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
   assert_query (session, "MID", "AfterRestart");
 }
@@ -1607,14 +1487,14 @@ test_reboot_followed_when_back (void)
   gint64 start;
   double seconds;
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (atc_model_get_reboot_ms (atc_session_get_model (session)), >=, 60000);
   atc_simulator_set_reboot_ms (simulator, 500);
 
   start = g_get_monotonic_time ();
-  reply = session_execute (session, "Z", &error);
+  reply = atc_test_session_execute (session, "Z", &error);
   g_assert_no_error (error);
   g_assert_nonnull (reply);
   seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -1634,13 +1514,13 @@ test_reboot_no_return (void)
   g_autoptr(AtcReply) reply = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("m0", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   atc_simulator_set_reboot_ms (simulator, 600000);
   atc_session_set_timeout_scale (session, 0.05);
 
-  reply = session_execute (session, "Z", &error);
+  reply = atc_test_session_execute (session, "Z", &error);
   g_assert_null (reply);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_test_message ("%s", error->message);
@@ -1657,7 +1537,7 @@ test_reboot_g781 (void)
   g_autofree char *text = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
   atc_simulator_set_reboot_ms (simulator, 300);
   /* 60 s of catalog reboot time become 6 s. */
   atc_session_set_timeout_scale (session, 0.1);
@@ -1674,7 +1554,7 @@ test_reboot_m0_reld (void)
   g_autoptr(AtcSession) session = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("m0", &simulator);
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
   atc_simulator_set_reboot_ms (simulator, 300);
   atc_session_set_timeout_scale (session, 0.2);
   /* RELD restores the defaults, so MID is not kept: check Z instead, and
@@ -1682,7 +1562,7 @@ test_reboot_m0_reld (void)
   check_reboot (session, simulator, "Z");
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(AtcReply) reply = session_execute (session, "RELD", &error);
+    g_autoptr(AtcReply) reply = atc_test_session_execute (session, "RELD", &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (reply->value, ==, "rebooting...");
@@ -1722,16 +1602,13 @@ test_leave (void)
   g_autoptr(AtcSession) session = NULL;
   g_autoptr(GError) error = NULL;
   AtcSimulator *simulator;
-  Wait w = { 0 };
 
-  session = demo_session ("m0", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("m0", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
-  atc_session_leave_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_leave_finish (session, wait_result (&w), &error));
+  g_assert_true (atc_test_session_leave (session, &error));
   g_assert_no_error (error);
-  wait_clear (&w);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_DATA_MODE);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_TRANSPARENT);
 
@@ -1760,7 +1637,7 @@ test_password_mode (void)
   g_assert_no_error (error);
   g_assert_true (atc_session_get_password_mode (session));
 
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_PASSWORD_MODE);
 
@@ -1794,13 +1671,13 @@ test_password_wrong (void)
   g_auto(GStrv) values = NULL;
   AtcSimulator *simulator;
 
-  session = demo_session ("g781", &simulator);
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
   atc_session_set_command_password (session, "not-it#");
   atc_session_set_timeout_scale (session, 0.2);
-  g_assert_true (session_connect (session, &error));
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
-  values = session_query (session, "CSQ", &error);
+  values = atc_test_session_query (session, "CSQ", &error);
   g_assert_null (values);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, "password"));
@@ -1821,37 +1698,34 @@ test_log_secrets (void)
   g_autofree char *text = NULL;
   AtcSimulator *simulator;
   AtcSimFaults faults = ATC_SIM_FAULTS_NONE;
-  Wait w = { 0 };
 
-  session = demo_session ("g781", &simulator);
-  g_assert_true (session_connect (session, &error));
+  session = atc_test_demo_session ("g781", DEMO_LATENCY_MS, TRUE, &simulator);
+  g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
   /* Echoes upper-cased too. */
   faults.upper_echo = TRUE;
   atc_simulator_set_faults (simulator, &faults);
 
-  g_assert_true (session_set (session, "CMDPW", cmdpw, &error));
+  g_assert_true (atc_test_session_set (session, "CMDPW", cmdpw, &error));
   g_assert_no_error (error);
-  g_assert_true (session_set (session, "APN", apn, &error));
+  g_assert_true (atc_test_session_set (session, "APN", apn, &error));
   g_assert_no_error (error);
-  g_assert_true (session_set (session, "CLOUD", cloud, &error));
+  g_assert_true (atc_test_session_set (session, "CLOUD", cloud, &error));
   g_assert_no_error (error);
   assert_query (session, "CMDPW", "Zq9#pass");
   assert_query (session, "APN", "corp.apn");
   assert_query (session, "CLOUD", "00012345678901234567");
 
   /* A refused value: the error names the command, never the secret. */
-  g_assert_false (session_set (session, "APN", bad_apn, &error));
+  g_assert_false (atc_test_session_set (session, "APN", bad_apn, &error));
   g_assert_nonnull (error);
   g_assert_null (strstr (error->message, "Apn$ecret7"));
   g_clear_error (&error);
 
   /* Over the data channel with the new password. */
-  atc_session_leave_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_leave_finish (session, wait_result (&w), &error));
+  g_assert_true (atc_test_session_leave (session, &error));
   g_assert_no_error (error);
-  wait_clear (&w);
   atc_session_set_command_password (session, "Zq9#pass");
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_PASSWORD_MODE);
   assert_query (session, "CSQ", NULL);
