@@ -32,6 +32,28 @@ no_more_arguments (int      argc,
   return FALSE;
 }
 
+/* Exactly one argument; `usage` says what it is when it is missing. */
+static gboolean
+one_argument (int          argc,
+              char       **argv,
+              const char  *usage,
+              GError     **error)
+{
+  if (argc < 2)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, usage);
+      return FALSE;
+    }
+  return no_more_arguments (argc, argv, 2, error);
+}
+
+static void
+print_lines (const char *const *lines)
+{
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_print ("%s\n", lines[i]);
+}
+
 /* Progress on a terminal only: a redirected stderr keeps clean lines. */
 static gboolean
 show_progress (void)
@@ -319,6 +341,21 @@ profile_arg_for_unit (AtcCli      *cli,
   return TRUE;
 }
 
+/* Loads PROFILE at `path`, reaches the unit, checks the profile against it
+ * and reads the unit: its configuration, or NULL. */
+static AtcConfig *
+read_unit_for_profile (AtcCli      *cli,
+                       ProfileArg  *arg,
+                       const char  *path,
+                       GError     **error)
+{
+  if (!profile_arg_early (cli, arg, path, error) ||
+      !atc_cli_open_session (cli, error) ||
+      !profile_arg_for_unit (cli, arg, error))
+    return NULL;
+  return read_unit (cli, error);
+}
+
 static gboolean
 has_device (AtcCli *cli)
 {
@@ -397,19 +434,10 @@ diff_run (AtcCli  *cli,
   g_autoptr(AtcConfig) target = NULL;
   g_autoptr(AtcConfigDiff) diff = NULL;
 
-  if (argc < 2)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Name the profile to compare with, for example “diff site.json”"));
-      return FALSE;
-    }
-  if (!no_more_arguments (argc, argv, 2, error) ||
-      !profile_arg_early (cli, &arg, argv[1], error) ||
-      !atc_cli_open_session (cli, error) ||
-      !profile_arg_for_unit (cli, &arg, error))
+  if (!one_argument (argc, argv,
+                     _("Name the profile to compare with, for example “diff site.json”"), error))
     return FALSE;
-
-  current = read_unit (cli, error);
+  current = read_unit_for_profile (cli, &arg, argv[1], error);
   if (current == NULL)
     return FALSE;
   target = atc_profile_apply_to_config (arg.profile, current);
@@ -418,7 +446,6 @@ diff_run (AtcCli  *cli,
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "model");
@@ -428,8 +455,7 @@ diff_run (AtcCli  *cli,
       json_builder_set_member_name (builder, "changes");
       json_builder_add_value (builder, atc_config_diff_to_json (diff, cli->show_secrets));
       json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      atc_cli_print_json (root);
+      atc_cli_print_builder (builder);
     }
   else if (atc_config_diff_is_empty (diff))
     g_print (_("No differences: the unit already holds every setting of %s.\n"), arg.path);
@@ -437,8 +463,7 @@ diff_run (AtcCli  *cli,
     {
       g_auto(GStrv) lines = atc_config_diff_to_lines (diff, cli->show_secrets);
 
-      for (guint i = 0; lines[i] != NULL; i++)
-        g_print ("%s\n", lines[i]);
+      print_lines ((const char *const *) lines);
     }
 
   return TRUE;
@@ -486,19 +511,10 @@ apply_run (AtcCli  *cli,
   g_autoptr(GAsyncResult) result = NULL;
   const GError *stop;
 
-  if (argc < 2)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Name the profile to apply, for example “apply site.json”"));
-      return FALSE;
-    }
-  if (!no_more_arguments (argc, argv, 2, error) ||
-      !profile_arg_early (cli, &arg, argv[1], error) ||
-      !atc_cli_open_session (cli, error) ||
-      !profile_arg_for_unit (cli, &arg, error))
+  if (!one_argument (argc, argv,
+                     _("Name the profile to apply, for example “apply site.json”"), error))
     return FALSE;
-
-  current = read_unit (cli, error);
+  current = read_unit_for_profile (cli, &arg, argv[1], error);
   if (current == NULL)
     return FALSE;
 
@@ -515,25 +531,18 @@ apply_run (AtcCli  *cli,
       if (cli->json)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
-          g_autoptr(JsonNode) root = NULL;
 
           json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "lines");
-          json_builder_begin_array (builder);
-          for (guint i = 0; lines[i] != NULL; i++)
-            json_builder_add_string_value (builder, lines[i]);
-          json_builder_end_array (builder);
+          atc_cli_add_string_array (builder, "lines", (const char *const *) lines);
           json_builder_set_member_name (builder, "changes");
           json_builder_add_value (builder, atc_config_diff_to_json (atc_applier_get_diff (applier),
                                                                     cli->show_secrets));
           json_builder_end_object (builder);
-          root = json_builder_get_root (builder);
-          atc_cli_print_json (root);
+          atc_cli_print_builder (builder);
         }
       else
         {
-          for (guint i = 0; lines[i] != NULL; i++)
-            g_print ("%s\n", lines[i]);
+          print_lines ((const char *const *) lines);
           if (lines[0] == NULL)
             g_printerr (_("%s: nothing to send: the unit already holds every setting of %s\n"),
                         g_get_prgname (), arg.path);
@@ -746,14 +755,9 @@ provision_run (AtcCli  *cli,
   guint n_ok;
   guint n_units;
 
-  if (argc < 2)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Name the profile, for example “provision site.json --ports "
-                             "/dev/ttyUSB0,/dev/ttyUSB1 --report units.csv”"));
-      return FALSE;
-    }
-  if (!no_more_arguments (argc, argv, 2, error))
+  if (!one_argument (argc, argv,
+                     _("Name the profile, for example “provision site.json --ports "
+                       "/dev/ttyUSB0,/dev/ttyUSB1 --report units.csv”"), error))
     return FALSE;
   if (opt_ports == NULL || *opt_ports == '\0')
     {
@@ -894,13 +898,8 @@ save_run (AtcCli  *cli,
   g_autoptr(GError) failed = NULL;
   guint n_values;
 
-  if (argc < 2)
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                           _("Name the file to save, for example “save-profile site.json”"));
-      return FALSE;
-    }
-  if (!no_more_arguments (argc, argv, 2, error) ||
+  if (!one_argument (argc, argv,
+                     _("Name the file to save, for example “save-profile site.json”"), error) ||
       !atc_cli_open_session (cli, error))
     return FALSE;
 
@@ -920,7 +919,6 @@ save_run (AtcCli  *cli,
   if (cli->json)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
       g_auto(GStrv) left_out = atc_config_get_failed_reads (config);
 
       json_builder_begin_object (builder);
@@ -932,14 +930,9 @@ save_run (AtcCli  *cli,
       json_builder_add_int_value (builder, n_values);
       json_builder_set_member_name (builder, "secrets");
       json_builder_add_boolean_value (builder, atc_profile_has_secrets (profile));
-      json_builder_set_member_name (builder, "not_read");
-      json_builder_begin_array (builder);
-      for (guint i = 0; left_out[i] != NULL; i++)
-        json_builder_add_string_value (builder, left_out[i]);
-      json_builder_end_array (builder);
+      atc_cli_add_string_array (builder, "not_read", (const char *const *) left_out);
       json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      atc_cli_print_json (root);
+      atc_cli_print_builder (builder);
     }
   else
     g_print (opt_with_secrets

@@ -200,16 +200,8 @@ print_reply (Console    *console,
       json_builder_add_string_value (builder, kept ? kept : "");
       json_builder_set_member_name (builder, "status");
       json_builder_add_string_value (builder, reply->status == ATC_REPLY_ERROR ? "error" : "ok");
-      json_builder_set_member_name (builder, "name");
-      if (reply->name)
-        json_builder_add_string_value (builder, reply->name);
-      else
-        json_builder_add_null_value (builder);
-      json_builder_set_member_name (builder, "value");
-      if (value)
-        json_builder_add_string_value (builder, value);
-      else
-        json_builder_add_null_value (builder);
+      atc_cli_add_string_or_null (builder, "name", reply->name);
+      atc_cli_add_string_or_null (builder, "value", value);
       json_builder_set_member_name (builder, "lines");
       json_builder_begin_array (builder);
       for (guint i = 0; reply->lines && i < reply->lines->len; i++)

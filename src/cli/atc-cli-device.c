@@ -164,11 +164,7 @@ detect_run (AtcCli  *cli,
     }
   json_builder_end_object (builder);
 
-  json_builder_set_member_name (builder, "firmware");
-  if (firmware)
-    json_builder_add_string_value (builder, firmware);
-  else
-    json_builder_add_null_value (builder);
+  atc_cli_add_string_or_null (builder, "firmware", firmware);
   json_builder_set_member_name (builder, "baud");
   if (baud)
     json_builder_add_int_value (builder, baud);
@@ -184,11 +180,7 @@ detect_run (AtcCli  *cli,
   json_builder_end_object (builder);
 
   if (cli->json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-      atc_cli_print_json (root);
-    }
+    atc_cli_print_builder (builder);
   else
     {
       g_print ("%-10s %s (%s)\n", _("Model:"), atc_model_get_name (model),
@@ -332,11 +324,7 @@ get_run (AtcCli  *cli,
   json_builder_end_object (builder);
 
   if (cli->json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (builder);
-
-      atc_cli_print_json (root);
-    }
+    atc_cli_print_builder (builder);
 
   if (first_error)
     {
@@ -518,7 +506,6 @@ print_set_report (AtcCli       *cli,
                   const GError *failure)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   if (!cli->json)
     return;
@@ -546,8 +533,7 @@ print_set_report (AtcCli       *cli,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  atc_cli_print_json (root);
+  atc_cli_print_builder (builder);
 }
 
 static gboolean

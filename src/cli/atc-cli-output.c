@@ -377,6 +377,38 @@ atc_cli_print_json (JsonNode *root)
   g_print ("%s\n", text);
 }
 
+void
+atc_cli_print_builder (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  atc_cli_print_json (root);
+}
+
+void
+atc_cli_add_string_or_null (JsonBuilder *builder,
+                            const char  *name,
+                            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+atc_cli_add_string_array (JsonBuilder       *builder,
+                          const char        *name,
+                          const char *const *strv)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; strv[i] != NULL; i++)
+    json_builder_add_string_value (builder, strv[i]);
+  json_builder_end_array (builder);
+}
+
 int
 atc_cli_exit_status (const GError *error)
 {

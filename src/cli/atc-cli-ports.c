@@ -25,22 +25,9 @@ or_empty (const char *text)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 print_json (GPtrArray *ports)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < ports->len; i++)
@@ -49,19 +36,18 @@ print_json (GPtrArray *ports)
       g_autofree char *usb = usb_id (port);
 
       json_builder_begin_object (builder);
-      add_string_or_null (builder, "name", port->name);
-      add_string_or_null (builder, "description", port->description);
-      add_string_or_null (builder, "transport", atc_port_transport_to_string (port->transport));
-      add_string_or_null (builder, "usb", usb);
-      add_string_or_null (builder, "manufacturer", port->manufacturer);
-      add_string_or_null (builder, "product", port->product);
-      add_string_or_null (builder, "serial_number", port->serial);
-      add_string_or_null (builder, "by_id", port->by_id);
+      atc_cli_add_string_or_null (builder, "name", port->name);
+      atc_cli_add_string_or_null (builder, "description", port->description);
+      atc_cli_add_string_or_null (builder, "transport", atc_port_transport_to_string (port->transport));
+      atc_cli_add_string_or_null (builder, "usb", usb);
+      atc_cli_add_string_or_null (builder, "manufacturer", port->manufacturer);
+      atc_cli_add_string_or_null (builder, "product", port->product);
+      atc_cli_add_string_or_null (builder, "serial_number", port->serial);
+      atc_cli_add_string_or_null (builder, "by_id", port->by_id);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  atc_cli_print_json (root);
+  atc_cli_print_builder (builder);
 }
 
 /* A table sized to its contents, to `stream`. */

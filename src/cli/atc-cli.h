@@ -151,6 +151,16 @@ void          atc_cli_build_values      (AtcCli             *cli,
                                          const AtcCommand   *command,
                                          const char *const  *values);
 void          atc_cli_print_json        (JsonNode           *root);
+/* Prints the builder's root as atc_cli_print_json() does. */
+void          atc_cli_print_builder     (JsonBuilder        *builder);
+/* "name": value, or null when value is NULL. */
+void          atc_cli_add_string_or_null (JsonBuilder       *builder,
+                                          const char        *name,
+                                          const char        *value);
+/* "name": ["a", "b", …] */
+void          atc_cli_add_string_array  (JsonBuilder        *builder,
+                                         const char         *name,
+                                         const char *const  *strv);
 
 /* Translates a GError into the documented exit status. */
 int           atc_cli_exit_status       (const GError       *error);
