@@ -15,51 +15,6 @@
 
 #define WAIT_MS 120000
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_wait_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static AtcDetection *
-detect (AtcSession  *session,
-        GError     **error)
-{
-  Wait w = { 0 };
-  AtcDetection *detection;
-
-  atc_session_detect_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-  detection = atc_session_detect_finish (session, w.result, error);
-  g_object_unref (w.result);
-  return detection;
-}
-
-static char **
-query (AtcSession  *session,
-       const char  *command,
-       GError     **error)
-{
-  Wait w = { 0 };
-  char **values;
-
-  atc_session_query_async (session, command, NULL, on_wait_done, &w);
-  g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-  values = atc_session_query_finish (session, w.result, error);
-  g_object_unref (w.result);
-  return values;
-}
-
 /* A simulated unit on a pty, and a session on it that does not know the
  * model. */
 static AtcSession *
@@ -103,7 +58,7 @@ check_detect (const char *model_id)
   g_auto(GStrv) values = NULL;
 
   session = pty_session (model_id, NULL, &simulator);
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_nonnull (detection);
 
@@ -116,7 +71,7 @@ check_detect (const char *model_id)
   g_assert_true (atc_session_get_model (session) == detection->model);
   g_assert_cmpstr (atc_session_get_firmware (session), ==, document_firmware (model_id));
   g_assert_cmpint (atc_session_get_state (session), ==, ATC_SESSION_COMMAND_MODE);
-  values = query (session, "UART", &error);
+  values = atc_test_session_query (session, "UART", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (values[0], ==, "115200");
 }
@@ -144,7 +99,7 @@ test_detect_demo (void)
 
   session = atc_session_new_for_address ("demo:m0", &error);
   g_assert_no_error (error);
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atc_model_get_id (detection->model), ==, "m0");
   g_assert_cmpstr (detection->firmware, ==, "4016");
@@ -164,7 +119,7 @@ test_detect_echo_off (void)
   g_assert_true (atc_simulator_set_values (simulator, "E", off, &error));
   g_assert_no_error (error);
 
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atc_model_get_id (detection->model), ==, "g781");
   g_assert_cmpstr (detection->firmware, ==, "V1.1.05");
@@ -182,10 +137,10 @@ test_detect_twice (void)
   g_autoptr(GError) error = NULL;
 
   session = pty_session ("m0", NULL, &simulator);
-  first = detect (session, &error);
+  first = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (atc_simulator_get_mode (simulator), ==, ATC_SIM_MODE_COMMAND);
-  second = detect (session, &error);
+  second = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_true (first->model == second->model);
   g_assert_cmpstr (first->firmware, ==, second->firmware);
@@ -208,7 +163,7 @@ check_baud_search (const char *model_id,
   g_assert_true (atc_simulator_set_baud (simulator, unit_baud, &error));
   g_assert_no_error (error);
 
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atc_model_get_id (detection->model), ==, model_id);
   g_assert_cmpuint (detection->baud, ==, unit_baud);
@@ -248,7 +203,7 @@ test_baud_search_nothing (void)
   faults.silent = TRUE;
   atc_simulator_set_faults (simulator, &faults);
 
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_null (detection);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_HANDSHAKE);
   g_test_message ("%s", error->message);
@@ -268,7 +223,7 @@ test_detect_password (void)
   g_autoptr(GError) error = NULL;
 
   session = pty_session ("g781", "?password=www.usr.cn%23", &simulator);
-  detection = detect (session, &error);
+  detection = atc_test_session_detect (session, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (atc_model_get_id (detection->model), ==, "g781");
   g_assert_cmpstr (detection->firmware, ==, "V1.1.05");
@@ -281,6 +236,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  atc_test_set_wait_ms (WAIT_MS);
 
   g_test_add_func ("/detect/g781", test_detect_g781);
   g_test_add_func ("/detect/m0", test_detect_m0);
