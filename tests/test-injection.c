@@ -31,8 +31,6 @@
 #include "atc-test-util.h"
 #include "atc-validate.h"
 
-#define WAIT_MS 60000
-
 typedef struct {
   const char *name;
   const char *bytes;
@@ -106,108 +104,6 @@ shown (const char *bytes,
         g_string_append_printf (out, "<%02X>", c);
     }
   return g_string_free (out, FALSE);
-}
-
-/* --- Running things to completion -------------------------------------- */
-
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_wait_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_result (Wait *w)
-{
-  g_assert_true (atc_test_run_until (&w->done, WAIT_MS));
-  return w->result;
-}
-
-static void
-wait_clear (Wait *w)
-{
-  g_clear_object (&w->result);
-  w->done = FALSE;
-}
-
-static void
-session_connect (AtcSession *session)
-{
-  g_autoptr(GError) error = NULL;
-  Wait w = { 0 };
-
-  atc_session_connect_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_connect_finish (session, wait_result (&w), &error));
-  g_assert_no_error (error);
-  wait_clear (&w);
-}
-
-static gboolean
-session_set (AtcSession         *session,
-             const char         *command,
-             const char *const  *values,
-             GError            **error)
-{
-  Wait w = { 0 };
-  gboolean ok;
-
-  atc_session_set_async (session, command, values, NULL, on_wait_done, &w);
-  ok = atc_session_set_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return ok;
-}
-
-static char **
-session_query (AtcSession  *session,
-               const char  *command,
-               GError     **error)
-{
-  Wait w = { 0 };
-  char **values;
-
-  atc_session_query_async (session, command, NULL, on_wait_done, &w);
-  values = atc_session_query_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return values;
-}
-
-static AtcReply *
-session_send_line (AtcSession  *session,
-                   const char  *line,
-                   GError     **error)
-{
-  Wait w = { 0 };
-  AtcReply *reply;
-
-  atc_session_send_line_async (session, line, NULL, on_wait_done, &w);
-  reply = atc_session_send_line_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return reply;
-}
-
-static AtcSession *
-demo_session (const char    *model_id,
-              AtcSimulator **simulator)
-{
-  g_autofree char *address = g_strdup_printf ("demo:%s", model_id);
-  g_autoptr(GError) error = NULL;
-  AtcSession *session = atc_session_new_for_address (address, &error);
-
-  g_assert_no_error (error);
-  *simulator = atc_demo_transport_get_simulator (ATC_DEMO_TRANSPORT (atc_session_get_transport (session)));
-  atc_simulator_set_latency_ms (*simulator, 1);
-  g_object_set (*simulator, "pace", FALSE, NULL);
-  return session;
 }
 
 /* --- What the unit saw -------------------------------------------------- */
@@ -291,7 +187,7 @@ check_value (AtcSession       *session,
   g_free (values[index]);
   values[index] = g_strndup (value, length);
 
-  if (!session_set (session, command->name, (const char *const *) values, &error))
+  if (!atc_test_session_set (session, command->name, (const char *const *) values, &error))
     {
       if (!g_error_matches (error, ATC_ERROR, ATC_ERROR_INVALID_VALUE) &&
           !g_error_matches (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE))
@@ -322,7 +218,7 @@ check_value (AtcSession       *session,
 
       g_error ("%s: the unit holds “%s”", what, got);
     }
-  back = session_query (session, command->name, &error);
+  back = atc_test_session_query (session, command->name, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back[index], ==, values[index]);
   tally->accepted++;
@@ -337,8 +233,8 @@ check_model_session (const char *model_id)
   Tally tally = { 0 };
   guint n_params = 0;
 
-  session = demo_session (model_id, &sim);
-  session_connect (session);
+  session = atc_test_demo_session (model_id, 1, FALSE, &sim);
+  atc_test_session_connect_ok (session);
 
   for (guint c = 0; c < commands->len; c++)
     {
@@ -456,14 +352,14 @@ test_console_lines (void)
       AtcSimulator *sim;
       guint count;
 
-      session = demo_session (m == 0 ? "g781" : "m0", &sim);
-      session_connect (session);
+      session = atc_test_demo_session (m == 0 ? "g781" : "m0", 1, FALSE, &sim);
+      atc_test_session_connect_ok (session);
       count = atc_simulator_get_command_count (sim);
 
       for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
         {
           g_autoptr(GError) error = NULL;
-          g_autoptr(AtcReply) reply = session_send_line (session, lines[i], &error);
+          g_autoptr(AtcReply) reply = atc_test_session_send_line (session, lines[i], &error);
 
           g_assert_null (reply);
           g_assert_error (error, ATC_ERROR, ATC_ERROR_UNSAFE_VALUE);
@@ -473,7 +369,7 @@ test_console_lines (void)
       /* A line that is one command still goes, once. */
       {
         g_autoptr(GError) error = NULL;
-        g_autoptr(AtcReply) reply = session_send_line (session, "AT+VER", &error);
+        g_autoptr(AtcReply) reply = atc_test_session_send_line (session, "AT+VER", &error);
 
         g_assert_no_error (error);
         g_assert_nonnull (reply);
@@ -530,11 +426,11 @@ apply_profile (AtcSession  *session,
 {
   g_autoptr(AtcApplier) applier = atc_applier_new_for_profile (session, NULL, profile);
   AtcApplyReport *report;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
-  atc_applier_apply_async (applier, NULL, on_wait_done, &w);
-  report = atc_applier_apply_finish (applier, wait_result (&w), error);
-  wait_clear (&w);
+  atc_applier_apply_async (applier, NULL, atc_test_wait_done, &w);
+  report = atc_applier_apply_finish (applier, atc_test_wait_result (&w), error);
+  atc_test_wait_clear (&w);
   return report;
 }
 
@@ -599,8 +495,8 @@ test_profile_and_script (void)
       g_autoptr(AtcSession) session = NULL;
       AtcSimulator *sim;
 
-      session = demo_session (target->model_id, &sim);
-      session_connect (session);
+      session = atc_test_demo_session (target->model_id, 1, FALSE, &sim);
+      atc_test_session_connect_ok (session);
 
       for (guint k = 0; k < G_N_ELEMENTS (payloads); k++)
         {
@@ -674,17 +570,6 @@ typedef struct {
   char *err;
 } Run;
 
-static void
-on_communicated (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
 /* Runs atconf-cli while this process keeps serving the simulator. */
 static void
 run_cli (Run               *run,
@@ -698,7 +583,7 @@ run_cli (Run               *run,
   g_autoptr(GBytes) stdin_bytes = g_bytes_new (input != NULL ? input : "", input != NULL ? strlen (input) : 0);
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("ATC_CLI_PATH"));
   for (guint i = 0; args[i] != NULL; i++)
@@ -713,22 +598,20 @@ run_cli (Run               *run,
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_async (process, stdin_bytes, NULL, on_communicated, &w);
-  g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-  g_assert_true (g_subprocess_communicate_finish (process, w.result, &out, &err, &error));
+  g_subprocess_communicate_async (process, stdin_bytes, NULL, atc_test_wait_done, &w);
+  g_assert_true (g_subprocess_communicate_finish (process, atc_test_wait_result (&w), &out, &err, &error));
   g_assert_no_error (error);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
 
   /* The process ended with its pipes; reap it without blocking the
    * simulator it may still be talking to. */
   {
     gboolean exited = FALSE;
 
-    g_subprocess_wait_async (process, NULL, on_wait_done, &w);
-    g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-    exited = g_subprocess_wait_finish (process, w.result, NULL);
+    g_subprocess_wait_async (process, NULL, atc_test_wait_done, &w);
+    exited = g_subprocess_wait_finish (process, atc_test_wait_result (&w), NULL);
     g_assert_true (exited);
-    wait_clear (&w);
+    atc_test_wait_clear (&w);
   }
   g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
