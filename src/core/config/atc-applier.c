@@ -103,6 +103,17 @@ atc_applier_init (AtcApplier *self)
 {
 }
 
+static AtcApplier *
+applier_new (AtcSession *session,
+             AtcConfig  *current)
+{
+  AtcApplier *self = g_object_new (ATC_TYPE_APPLIER, NULL);
+
+  self->session = g_object_ref (session);
+  self->current = current ? g_object_ref (current) : NULL;
+  return self;
+}
+
 AtcApplier *
 atc_applier_new (AtcSession *session,
                  AtcConfig  *current,
@@ -114,11 +125,8 @@ atc_applier_new (AtcSession *session,
   g_return_val_if_fail (current == NULL || ATC_IS_CONFIG (current), NULL);
   g_return_val_if_fail (ATC_IS_CONFIG (target), NULL);
 
-  self = g_object_new (ATC_TYPE_APPLIER, NULL);
-  self->session = g_object_ref (session);
-  self->current = current ? g_object_ref (current) : NULL;
+  self = applier_new (session, current);
   self->target = g_object_ref (target);
-
   return self;
 }
 
@@ -133,11 +141,8 @@ atc_applier_new_for_profile (AtcSession *session,
   g_return_val_if_fail (current == NULL || ATC_IS_CONFIG (current), NULL);
   g_return_val_if_fail (ATC_IS_PROFILE (profile), NULL);
 
-  self = g_object_new (ATC_TYPE_APPLIER, NULL);
-  self->session = g_object_ref (session);
-  self->current = current ? g_object_ref (current) : NULL;
+  self = applier_new (session, current);
   self->profile = g_object_ref (profile);
-
   return self;
 }
 

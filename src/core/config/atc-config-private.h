@@ -40,4 +40,10 @@ gboolean    atc_config_write_file    (const char        *path,
                                       gboolean           private_mode,
                                       GError           **error);
 
+/* Sets ATC_ERROR_PROFILE: `header`, then each of `problems` (strings) on
+ * a line of its own. */
+void        atc_config_set_problems  (GError           **error,
+                                      const char        *header,
+                                      GPtrArray         *problems);
+
 G_END_DECLS

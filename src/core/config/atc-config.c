@@ -264,6 +264,19 @@ write_all (int          fd,
   return TRUE;
 }
 
+void
+atc_config_set_problems (GError     **error,
+                         const char  *header,
+                         GPtrArray   *problems)
+{
+  g_autoptr(GString) message = g_string_new (header);
+
+  for (guint i = 0; i < problems->len; i++)
+    g_string_append_printf (message, "\n%s", (const char *) g_ptr_array_index (problems, i));
+
+  g_set_error_literal (error, ATC_ERROR, ATC_ERROR_PROFILE, message->str);
+}
+
 gboolean
 atc_config_write_file (const char  *path,
                        const char  *data,

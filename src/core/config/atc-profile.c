@@ -580,17 +580,13 @@ atc_profile_load_data (const char  *data,
 
   if (problems->len > 0)
     {
-      g_autoptr(GString) message = g_string_new (NULL);
+      g_autofree char *header =
+        g_strdup_printf (ngettext ("%s has %u problem; fix it and load the profile again:",
+                                   "%s has %u problems; fix them and load the profile again:",
+                                   problems->len),
+                         name, problems->len);
 
-      g_string_append_printf (message,
-                              ngettext ("%s has %u problem; fix it and load the profile again:",
-                                        "%s has %u problems; fix them and load the profile again:",
-                                        problems->len),
-                              name, problems->len);
-      for (guint i = 0; i < problems->len; i++)
-        g_string_append_printf (message, "\n%s", (const char *) g_ptr_array_index (problems, i));
-
-      g_set_error_literal (error, ATC_ERROR, ATC_ERROR_PROFILE, message->str);
+      atc_config_set_problems (error, header, problems);
       return NULL;
     }
 

@@ -531,17 +531,13 @@ atc_script_import (const char  *text,
 
   if (problems->len > 0)
     {
-      g_autoptr(GString) message = g_string_new (NULL);
+      g_autofree char *header =
+        g_strdup_printf (ngettext ("%s has %u problem; fix it and import the script again:",
+                                   "%s has %u problems; fix them and import the script again:",
+                                   problems->len),
+                         name, problems->len);
 
-      g_string_append_printf (message,
-                              ngettext ("%s has %u problem; fix it and import the script again:",
-                                        "%s has %u problems; fix them and import the script again:",
-                                        problems->len),
-                              name, problems->len);
-      for (guint i = 0; i < problems->len; i++)
-        g_string_append_printf (message, "\n%s", (const char *) g_ptr_array_index (problems, i));
-
-      g_set_error_literal (error, ATC_ERROR, ATC_ERROR_PROFILE, message->str);
+      atc_config_set_problems (error, header, problems);
       return NULL;
     }
 
