@@ -37,8 +37,6 @@
 #include "atc-simulator.h"
 #include "atc-test-util.h"
 
-#define WAIT_MS 60000
-
 /* Distinctive, valid for their parameters, and unlike anything else a
  * unit or Atconf prints. */
 #define G781_CMDPW      "Qz7Kp2wX"
@@ -142,115 +140,18 @@ assert_private_file (const char *path)
 
 /* --- Running things to completion -------------------------------------- */
 
-typedef struct {
-  gboolean      done;
-  GAsyncResult *result;
-} Wait;
-
-static void
-on_wait_done (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Wait *w = user_data;
-
-  w->result = g_object_ref (result);
-  w->done = TRUE;
-}
-
-static GAsyncResult *
-wait_result (Wait *w)
-{
-  g_assert_true (atc_test_run_until (&w->done, WAIT_MS));
-  return w->result;
-}
-
-static void
-wait_clear (Wait *w)
-{
-  g_clear_object (&w->result);
-  w->done = FALSE;
-}
-
-static void
-session_connect (AtcSession *session)
-{
-  g_autoptr(GError) error = NULL;
-  Wait w = { 0 };
-
-  atc_session_connect_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_connect_finish (session, wait_result (&w), &error));
-  g_assert_no_error (error);
-  wait_clear (&w);
-}
-
-static char **
-session_query (AtcSession  *session,
-               const char  *command,
-               GError     **error)
-{
-  Wait w = { 0 };
-  char **values;
-
-  atc_session_query_async (session, command, NULL, on_wait_done, &w);
-  values = atc_session_query_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return values;
-}
-
-static gboolean
-session_set (AtcSession         *session,
-             const char         *command,
-             const char *const  *values,
-             GError            **error)
-{
-  Wait w = { 0 };
-  gboolean ok;
-
-  atc_session_set_async (session, command, values, NULL, on_wait_done, &w);
-  ok = atc_session_set_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return ok;
-}
-
-static AtcReply *
-session_send_line (AtcSession  *session,
-                   const char  *line,
-                   GError     **error)
-{
-  Wait w = { 0 };
-  AtcReply *reply;
-
-  atc_session_send_line_async (session, line, NULL, on_wait_done, &w);
-  reply = atc_session_send_line_finish (session, wait_result (&w), error);
-  wait_clear (&w);
-  return reply;
-}
-
-static void
-session_leave (AtcSession *session)
-{
-  g_autoptr(GError) error = NULL;
-  Wait w = { 0 };
-
-  atc_session_leave_async (session, NULL, on_wait_done, &w);
-  g_assert_true (atc_session_leave_finish (session, wait_result (&w), &error));
-  g_assert_no_error (error);
-  wait_clear (&w);
-}
-
 static AtcConfig *
 read_config (AtcSession *session)
 {
   g_autoptr(AtcConfigReader) reader = atc_config_reader_new (session);
   g_autoptr(GError) error = NULL;
   AtcConfig *config;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
-  atc_config_reader_read_async (reader, NULL, on_wait_done, &w);
-  config = atc_config_reader_read_finish (reader, wait_result (&w), &error);
+  atc_config_reader_read_async (reader, NULL, atc_test_wait_done, &w);
+  config = atc_config_reader_read_finish (reader, atc_test_wait_result (&w), &error);
   g_assert_no_error (error);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
   return config;
 }
 
@@ -259,12 +160,12 @@ apply (AtcApplier *applier)
 {
   g_autoptr(GError) error = NULL;
   AtcApplyReport *report;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
-  atc_applier_apply_async (applier, NULL, on_wait_done, &w);
-  report = atc_applier_apply_finish (applier, wait_result (&w), &error);
+  atc_applier_apply_async (applier, NULL, atc_test_wait_done, &w);
+  report = atc_applier_apply_finish (applier, atc_test_wait_result (&w), &error);
   g_assert_no_error (error);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
   return report;
 }
 
@@ -299,18 +200,13 @@ preset_m0 (AtcSimulator *sim)
   preset (sim, "WEBU", "admin", M0_WEB_PW, NULL, NULL);
 }
 
+/* Quick unpaced replies and short timeouts keep the suite short. */
 static AtcSession *
 demo_session (const char    *model_id,
               AtcSimulator **simulator)
 {
-  g_autofree char *address = g_strdup_printf ("demo:%s", model_id);
-  g_autoptr(GError) error = NULL;
-  AtcSession *session = atc_session_new_for_address (address, &error);
+  AtcSession *session = atc_test_demo_session (model_id, 1, FALSE, simulator);
 
-  g_assert_no_error (error);
-  *simulator = atc_demo_transport_get_simulator (ATC_DEMO_TRANSPORT (atc_session_get_transport (session)));
-  atc_simulator_set_latency_ms (*simulator, 1);
-  g_object_set (*simulator, "pace", FALSE, NULL);
   atc_session_set_timeout_scale (session, 0.2);
   return session;
 }
@@ -469,7 +365,7 @@ test_core_g781 (void)
 
   session = demo_session ("g781", &sim);
   preset_g781 (sim);
-  session_connect (session);
+  atc_test_session_connect_ok (session);
 
   current = read_config (session);
   g_assert_cmpstr (atc_config_get_value (current, "APN", "password"), ==, G781_APN_PW);
@@ -487,7 +383,7 @@ test_core_g781 (void)
   {
     const char *apn[] = { "iot.example", "fieldops", REFUSED_PW, "1", NULL };
 
-    g_assert_false (session_set (session, "APN", apn, &error));
+    g_assert_false (atc_test_session_set (session, "APN", apn, &error));
     g_assert_nonnull (error);
     assert_clean ("refusal message", error->message);
     g_clear_error (&error);
@@ -503,21 +399,22 @@ test_core_g781 (void)
 
     faults.upper_echo = TRUE;
     atc_simulator_set_faults (sim, &faults);
-    r1 = session_send_line (session, "AT+APN=iot.example,fieldops," G781_NEW_APN_PW ",1", &error);
+    r1 = atc_test_session_send_line (session, "AT+APN=iot.example,fieldops," G781_NEW_APN_PW ",1", &error);
     g_assert_no_error (error);
-    r2 = session_send_line (session, "AT+CMDPW?", &error);
+    r2 = atc_test_session_send_line (session, "AT+CMDPW?", &error);
     g_assert_no_error (error);
-    r3 = session_send_line (session, "AT+CLOUD", &error);
+    r3 = atc_test_session_send_line (session, "AT+CLOUD", &error);
     g_assert_no_error (error);
     faults.upper_echo = FALSE;
     atc_simulator_set_faults (sim, &faults);
   }
 
   /* Password mode, and a monitor over it that loses the unit once. */
-  session_leave (session);
+  g_assert_true (atc_test_session_leave (session, &error));
+  g_assert_no_error (error);
   atc_session_set_command_password (session, G781_NEW_CMDPW);
   {
-    g_auto(GStrv) values = session_query (session, "APN", &error);
+    g_auto(GStrv) values = atc_test_session_query (session, "APN", &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (values[2], ==, G781_NEW_APN_PW);
@@ -529,18 +426,18 @@ test_core_g781 (void)
     MonitorCount count = { 0 };
     AtcSimFaults faults = ATC_SIM_FAULTS_NONE;
     gboolean started = FALSE;
-    Wait w = { 0 };
+    AtcTestWait w = { 0 };
     gint64 deadline;
 
     atc_monitor_set_interval (monitor, 50);
     atc_monitor_set_reconnect_delays (monitor, 50, 200);
     g_signal_connect (monitor, "sample", G_CALLBACK (on_sample), &count);
     g_signal_connect (monitor, "event", G_CALLBACK (on_event), &count);
-    atc_monitor_start_async (monitor, NULL, on_wait_done, &w);
-    started = atc_monitor_start_finish (monitor, wait_result (&w), &error);
+    atc_monitor_start_async (monitor, NULL, atc_test_wait_done, &w);
+    started = atc_monitor_start_finish (monitor, atc_test_wait_result (&w), &error);
     g_assert_no_error (error);
     g_assert_true (started);
-    wait_clear (&w);
+    atc_test_wait_clear (&w);
 
     faults.silent = TRUE;
     atc_simulator_set_faults (sim, &faults);
@@ -566,7 +463,7 @@ test_core_g781 (void)
   /* A wrong command password: the error does not quote it either. */
   atc_session_set_command_password (session, REFUSED_PW);
   {
-    g_auto(GStrv) values = session_query (session, "CSQ", &error);
+    g_auto(GStrv) values = atc_test_session_query (session, "CSQ", &error);
 
     g_assert_null (values);
     g_assert_nonnull (error);
@@ -603,7 +500,7 @@ test_core_m0 (void)
 
   session = demo_session ("m0", &sim);
   preset_m0 (sim);
-  session_connect (session);
+  atc_test_session_connect_ok (session);
 
   current = read_config (session);
   g_assert_cmpstr (atc_config_get_value (current, "WEBU", "password"), ==, M0_WEB_PW);
@@ -618,7 +515,7 @@ test_core_m0 (void)
 
   {
     g_autoptr(GError) error = NULL;
-    g_autoptr(AtcReply) reply = session_send_line (session, "AT+REGCLOUD", &error);
+    g_autoptr(AtcReply) reply = atc_test_session_send_line (session, "AT+REGCLOUD", &error);
 
     g_assert_no_error (error);
   }
@@ -645,7 +542,7 @@ test_provision (void)
   g_autofree char *address = NULL;
   g_autofree char *csv = NULL;
   g_autoptr(JsonNode) json = NULL;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
   sim = atc_simulator_new_for_model_id ("g781", 21, &error);
   g_assert_no_error (error);
@@ -665,10 +562,10 @@ test_provision (void)
   atc_provisioner_add_address (provisioner, address);
   /* A unit that does not answer: its errors go in the report too. */
   atc_provisioner_add_address (provisioner, "tcp:127.0.0.1:9?model=g781&password=" G781_CMDPW);
-  atc_provisioner_run_async (provisioner, NULL, on_wait_done, &w);
-  report = atc_provisioner_run_finish (provisioner, wait_result (&w), &error);
+  atc_provisioner_run_async (provisioner, NULL, atc_test_wait_done, &w);
+  report = atc_provisioner_run_finish (provisioner, atc_test_wait_result (&w), &error);
   g_assert_no_error (error);
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
 
   {
     AtcProvisionEntry *entry = g_ptr_array_index (atc_provision_report_get_entries (report), 0);
@@ -788,7 +685,7 @@ run_cli_env (Run               *run,
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   g_autofree char *label = NULL;
-  Wait w = { 0 };
+  AtcTestWait w = { 0 };
 
   g_ptr_array_add (argv, (gpointer) g_getenv ("ATC_CLI_PATH"));
   for (guint i = 0; args[i] != NULL; i++)
@@ -808,15 +705,13 @@ run_cli_env (Run               *run,
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
-  g_subprocess_communicate_async (process, stdin_bytes, NULL, on_wait_done, &w);
-  g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-  g_assert_true (g_subprocess_communicate_finish (process, w.result, &out, &err, &error));
+  g_subprocess_communicate_async (process, stdin_bytes, NULL, atc_test_wait_done, &w);
+  g_assert_true (g_subprocess_communicate_finish (process, atc_test_wait_result (&w), &out, &err, &error));
   g_assert_no_error (error);
-  wait_clear (&w);
-  g_subprocess_wait_async (process, NULL, on_wait_done, &w);
-  g_assert_true (atc_test_run_until (&w.done, WAIT_MS));
-  g_assert_true (g_subprocess_wait_finish (process, w.result, NULL));
-  wait_clear (&w);
+  atc_test_wait_clear (&w);
+  g_subprocess_wait_async (process, NULL, atc_test_wait_done, &w);
+  g_assert_true (g_subprocess_wait_finish (process, atc_test_wait_result (&w), NULL));
+  atc_test_wait_clear (&w);
 
   run->status = g_subprocess_get_exit_status (process);
   run->out = g_strndup (g_bytes_get_data (out, NULL), g_bytes_get_size (out));
