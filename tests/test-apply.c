@@ -24,8 +24,6 @@
 #include "atc-simulator.h"
 #include "atc-test-util.h"
 
-#define WAIT_MS 60000
-
 static AtcModel *
 model (const char *id)
 {
@@ -391,39 +389,10 @@ typedef struct {
   AtcSession   *session;
 } Unit;
 
-typedef struct {
-  GAsyncResult *result;
-  gboolean      done;
-} Await;
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Await *await = user_data;
-
-  await->result = g_object_ref (result);
-  await->done = TRUE;
-}
-
-static GAsyncResult *
-wait_for (Await *await)
-{
-  g_assert_true (atc_test_run_until (&await->done, WAIT_MS));
-  return await->result;
-}
-
 static void
 unit_connect (Unit *unit)
 {
-  Await await = { 0 };
-  g_autoptr(GError) error = NULL;
-
-  atc_session_connect_async (unit->session, NULL, store_result, &await);
-  g_assert_true (atc_session_connect_finish (unit->session, wait_for (&await), &error));
-  g_assert_no_error (error);
-  g_object_unref (await.result);
+  atc_test_session_connect_ok (unit->session);
 }
 
 static void
@@ -455,13 +424,13 @@ read_unit (Unit *unit)
 {
   g_autoptr(AtcConfigReader) reader = atc_config_reader_new (unit->session);
   g_autoptr(GError) error = NULL;
-  Await await = { 0 };
+  AtcTestWait await = { 0 };
   AtcConfig *config;
 
-  atc_config_reader_read_async (reader, NULL, store_result, &await);
-  config = atc_config_reader_read_finish (reader, wait_for (&await), &error);
+  atc_config_reader_read_async (reader, NULL, atc_test_wait_done, &await);
+  config = atc_config_reader_read_finish (reader, atc_test_wait_result (&await), &error);
   g_assert_no_error (error);
-  g_object_unref (await.result);
+  atc_test_wait_clear (&await);
   return config;
 }
 
@@ -470,12 +439,12 @@ apply_cancellable (AtcApplier    *applier,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  Await await = { 0 };
+  AtcTestWait await = { 0 };
   AtcApplyReport *report;
 
-  atc_applier_apply_async (applier, cancellable, store_result, &await);
-  report = atc_applier_apply_finish (applier, wait_for (&await), error);
-  g_object_unref (await.result);
+  atc_applier_apply_async (applier, cancellable, atc_test_wait_done, &await);
+  report = atc_applier_apply_finish (applier, atc_test_wait_result (&await), error);
+  atc_test_wait_clear (&await);
   return report;
 }
 
@@ -483,12 +452,12 @@ static AtcApplyReport *
 apply (AtcApplier  *applier,
        GError     **error)
 {
-  Await await = { 0 };
+  AtcTestWait await = { 0 };
   AtcApplyReport *report;
 
-  atc_applier_apply_async (applier, NULL, store_result, &await);
-  report = atc_applier_apply_finish (applier, wait_for (&await), error);
-  g_object_unref (await.result);
+  atc_applier_apply_async (applier, NULL, atc_test_wait_done, &await);
+  report = atc_applier_apply_finish (applier, atc_test_wait_result (&await), error);
+  atc_test_wait_clear (&await);
   return report;
 }
 

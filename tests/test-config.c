@@ -17,8 +17,6 @@
 #include "atc-test-util.h"
 
 /* A safety net against a hung test, never what a test measures. */
-#define WAIT_MS 60000
-
 static AtcModel *
 model (const char *id)
 {
@@ -61,29 +59,6 @@ unit_close (Unit *unit)
 }
 
 typedef struct {
-  GAsyncResult *result;
-  gboolean      done;
-} Await;
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Await *await = user_data;
-
-  await->result = g_object_ref (result);
-  await->done = TRUE;
-}
-
-static GAsyncResult *
-wait_for (Await *await)
-{
-  g_assert_true (atc_test_run_until (&await->done, WAIT_MS));
-  return await->result;
-}
-
-typedef struct {
   guint last_done;
   guint total;
   guint n_signals;
@@ -117,14 +92,14 @@ read_unit (Unit      *unit,
            GError   **error)
 {
   g_autoptr(AtcConfigReader) reader = atc_config_reader_new (unit->session);
-  Await await = { 0 };
+  AtcTestWait await = { 0 };
   AtcConfig *config;
 
   if (progress != NULL)
     g_signal_connect (reader, "progress", G_CALLBACK (on_read_progress), progress);
-  atc_config_reader_read_async (reader, NULL, store_result, &await);
-  config = atc_config_reader_read_finish (reader, wait_for (&await), error);
-  g_object_unref (await.result);
+  atc_config_reader_read_async (reader, NULL, atc_test_wait_done, &await);
+  config = atc_config_reader_read_finish (reader, atc_test_wait_result (&await), error);
+  atc_test_wait_clear (&await);
   return config;
 }
 
