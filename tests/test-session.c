@@ -87,6 +87,50 @@ pty_simulator (const char  *model_id,
   return simulator;
 }
 
+/* A session on a unit on a pty. */
+static AtcSession *
+pty_session (const char    *model_id,
+             AtcSimulator **simulator)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+  AtcSession *session;
+
+  *simulator = pty_simulator (model_id, &address);
+  session = atc_session_new_for_address (address, &error);
+  g_assert_no_error (error);
+  return session;
+}
+
+/* A session through ser2net (*bridge) to a unit on a pty, or NULL with the
+ * test skipped where ser2net is not installed. */
+static AtcSession *
+ser2net_session (const char      *model_id,
+                 AtcSimulator   **simulator,
+                 AtcTestSer2net **bridge)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pty_address = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *with_model = NULL;
+  AtcSession *session;
+
+  if (!atc_test_ser2net_available ())
+    {
+      g_test_skip ("ser2net is not installed (apt install ser2net)");
+      return NULL;
+    }
+
+  *simulator = pty_simulator (model_id, &pty_address);
+  *bridge = atc_test_ser2net_start (atc_simulator_get_pty_path (*simulator), "115200n81", &error);
+  g_assert_no_error (error);
+  address = atc_test_ser2net_dup_address (*bridge);
+  with_model = g_strdup_printf ("%s?model=%s", address, model_id);
+  session = atc_session_new_for_address (with_model, &error);
+  g_assert_no_error (error);
+  return session;
+}
+
 /* --- A scripted peer for the handshake's failure modes ----------------- */
 
 typedef enum {
@@ -850,12 +894,8 @@ test_pty (void)
 {
   g_autoptr(AtcSimulator) simulator = NULL;
   g_autoptr(AtcSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
 
-  simulator = pty_simulator ("g781", &address);
-  session = atc_session_new_for_address (address, &error);
-  g_assert_no_error (error);
+  session = pty_session ("g781", &simulator);
   check_representative (session, simulator);
 }
 
@@ -865,25 +905,10 @@ test_ser2net (void)
   g_autoptr(AtcSimulator) simulator = NULL;
   g_autoptr(AtcSession) session = NULL;
   g_autoptr(AtcTestSer2net) bridge = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *pty_address = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *with_model = NULL;
 
-  if (!atc_test_ser2net_available ())
-    {
-      g_test_skip ("ser2net is not installed (apt install ser2net)");
-      return;
-    }
-
-  simulator = pty_simulator ("g781", &pty_address);
-  bridge = atc_test_ser2net_start (atc_simulator_get_pty_path (simulator), "115200n81", &error);
-  g_assert_no_error (error);
-  address = atc_test_ser2net_dup_address (bridge);
-  with_model = g_strdup_printf ("%s?model=g781", address);
-
-  session = atc_session_new_for_address (with_model, &error);
-  g_assert_no_error (error);
+  session = ser2net_session ("g781", &simulator, &bridge);
+  if (session == NULL)
+    return;
   check_representative (session, simulator);
 }
 
@@ -1224,12 +1249,8 @@ test_unplug_pty (void)
 {
   g_autoptr(AtcSimulator) simulator = NULL;
   g_autoptr(AtcSession) session = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
 
-  simulator = pty_simulator ("m0", &address);
-  session = atc_session_new_for_address (address, &error);
-  g_assert_no_error (error);
+  session = pty_session ("m0", &simulator);
   check_unplug (session, simulator);
 }
 
@@ -1240,26 +1261,13 @@ test_ser2net_killed (void)
   g_autoptr(AtcSession) session = NULL;
   g_autoptr(AtcTestSer2net) bridge = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *pty_address = NULL;
-  g_autofree char *address = NULL;
-  g_autofree char *with_model = NULL;
   g_auto(GStrv) values = NULL;
   gboolean executed = FALSE;
   AtcTestWait w = { 0 };
 
-  if (!atc_test_ser2net_available ())
-    {
-      g_test_skip ("ser2net is not installed (apt install ser2net)");
-      return;
-    }
-
-  simulator = pty_simulator ("m0", &pty_address);
-  bridge = atc_test_ser2net_start (atc_simulator_get_pty_path (simulator), "115200n81", &error);
-  g_assert_no_error (error);
-  address = atc_test_ser2net_dup_address (bridge);
-  with_model = g_strdup_printf ("%s?model=m0", address);
-  session = atc_session_new_for_address (with_model, &error);
-  g_assert_no_error (error);
+  session = ser2net_session ("m0", &simulator, &bridge);
+  if (session == NULL)
+    return;
   g_assert_true (atc_test_session_connect (session, &error));
   g_assert_no_error (error);
 
