@@ -389,6 +389,34 @@ atc_test_wait_clear (AtcTestWait *w)
   w->done = FALSE;
 }
 
+typedef struct {
+  gboolean done;
+  gboolean ok;
+  GError  *error;
+} OpenCompletion;
+
+static void
+transport_opened_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  OpenCompletion *c = user_data;
+
+  c->ok = atc_transport_open_finish (ATC_TRANSPORT (object), result, &c->error);
+  c->done = TRUE;
+}
+
+GError *
+atc_test_transport_open (AtcTransport *transport)
+{
+  OpenCompletion c = { 0 };
+
+  atc_transport_open_async (transport, NULL, transport_opened_cb, &c);
+  g_assert_true (atc_test_run_until (&c.done, wait_ms));
+  g_assert_true (c.ok == (c.error == NULL));
+  return c.error;
+}
+
 gboolean
 atc_test_session_connect (AtcSession  *session,
                           GError     **error)

@@ -87,6 +87,11 @@ void            atc_test_wait_done             (GObject         *source,
 GAsyncResult   *atc_test_wait_result           (AtcTestWait     *w);
 void            atc_test_wait_clear            (AtcTestWait     *w);
 
+/* Opens transport and waits for the end (asserting it came within the
+ * wait, and that the result and the error agree): the error, or NULL on
+ * success. */
+GError         *atc_test_transport_open        (AtcTransport    *transport);
+
 /* A session's calls, run synchronously: the _finish function's answer. */
 gboolean        atc_test_session_connect       (AtcSession      *session,
                                                 GError         **error);

@@ -19,23 +19,6 @@
 #define WAIT_MS 20000
 
 typedef struct {
-  gboolean done;
-  gboolean ok;
-  GError  *error;
-} Completion;
-
-static void
-open_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Completion *c = user_data;
-
-  c->ok = atc_transport_open_finish (ATC_TRANSPORT (object), result, &c->error);
-  c->done = TRUE;
-}
-
-typedef struct {
   GByteArray *data;
   gsize       want;
   gboolean    done;
@@ -109,7 +92,6 @@ test_ser2net_bridge (void)
   g_autofree char *slave = NULL;
   g_autofree char *text = NULL;
   GOutputStream *output;
-  Completion c = { 0 };
   Reader reader = { 0 };
   Disconnects d = { 0 };
   guint8 unit_side[4096];
@@ -141,10 +123,8 @@ test_ser2net_bridge (void)
   g_assert_true (ATC_IS_TCP_TRANSPORT (transport));
   g_signal_connect (transport, "disconnected", G_CALLBACK (disconnected_cb), &d);
 
-  atc_transport_open_async (transport, NULL, open_done_cb, &c);
-  g_assert_true (atc_test_run_until (&c.done, WAIT_MS));
-  g_assert_no_error (c.error);
-  g_assert_true (c.ok);
+  error = atc_test_transport_open (transport);
+  g_assert_no_error (error);
   output = g_io_stream_get_output_stream (atc_transport_get_stream (transport));
 
   /* Host to unit: the handshake's "+++" arrives as is, no telnet bytes.
@@ -201,6 +181,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  atc_test_set_wait_ms (WAIT_MS);
 
   g_test_add_func ("/ser2net/bridge", test_ser2net_bridge);
 

@@ -60,23 +60,11 @@ make_transport (const char *text)
   return transport;
 }
 
-/* Opens and waits; returns the error (NULL on success). */
-static GError *
-open_and_wait (AtcTransport *transport)
-{
-  Completion c = { 0 };
-
-  atc_transport_open_async (transport, NULL, open_done_cb, &c);
-  g_assert_true (atc_test_run_until (&c.done, WAIT_MS));
-  g_assert_true (c.ok == (c.error == NULL));
-  return c.error;
-}
-
 static AtcTransport *
 open_ok (const char *text)
 {
   AtcTransport *transport = make_transport (text);
-  g_autoptr (GError) error = open_and_wait (transport);
+  g_autoptr (GError) error = atc_test_transport_open (transport);
 
   g_assert_no_error (error);
   g_assert_true (atc_transport_is_open (transport));
@@ -88,7 +76,7 @@ static GError *
 open_error (const char *text)
 {
   g_autoptr (AtcTransport) transport = make_transport (text);
-  GError *error = open_and_wait (transport);
+  GError *error = atc_test_transport_open (transport);
 
   g_assert_nonnull (error);
   g_assert_false (atc_transport_is_open (transport));
@@ -249,7 +237,7 @@ test_pty_both_ways (void)
   g_assert_true (g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input_of (transport))));
 
   /* Opening twice would leak the first port. */
-  error = open_and_wait (transport);
+  error = atc_test_transport_open (transport);
   g_assert_error (error, ATC_ERROR, ATC_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_true (atc_transport_is_open (transport));
@@ -661,7 +649,7 @@ test_serial_termios_fallback (void)
   address->line.baud = 9600;
 
   transport = atc_serial_transport_new (address);
-  g_assert_null (open_and_wait (transport));
+  g_assert_null (atc_test_transport_open (transport));
   g_assert_cmpuint (atc_transport_get_line_settings (transport)->baud, ==, 9600);
 
   s = *atc_transport_get_line_settings (transport);
@@ -1153,7 +1141,7 @@ test_tcp_timeout (void)
   g_assert_cmpuint (atc_tcp_transport_get_connect_timeout (ATC_TCP_TRANSPORT (transport)), ==,
                     ATC_TCP_DEFAULT_CONNECT_TIMEOUT);
   atc_tcp_transport_set_connect_timeout (ATC_TCP_TRANSPORT (transport), 1);
-  error = open_and_wait (transport);
+  error = atc_test_transport_open (transport);
   g_test_message ("%s", error ? error->message : "(connected)");
   g_assert_error (error, ATC_ERROR, ATC_ERROR_TIMEOUT);
   g_assert_nonnull (strstr (error->message, text + 4));
@@ -1200,7 +1188,7 @@ test_tcp_unknown_host (void)
   /* .invalid never resolves (RFC 2606); a resolver that does not answer
    * at all says nothing about our mapping. */
   atc_tcp_transport_set_connect_timeout (ATC_TCP_TRANSPORT (transport), 15);
-  error = open_and_wait (transport);
+  error = atc_test_transport_open (transport);
   g_test_message ("%s", error->message);
   if (g_error_matches (error, ATC_ERROR, ATC_ERROR_TIMEOUT))
     {
@@ -1402,6 +1390,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  atc_test_set_wait_ms (WAIT_MS);
 
   g_test_add_func ("/transport/pty/both-ways", test_pty_both_ways);
   g_test_add_func ("/transport/pty/partial-and-large-writes", test_pty_partial_and_large_writes);
