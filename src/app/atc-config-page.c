@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atc-app-util.h"
 #include "atc-applier.h"
 #include "atc-application.h"
 #include "atc-command-group.h"
@@ -119,9 +120,7 @@ atc_config_page_get_settings (AtcConfigPage *self)
 static GtkWindow *
 atc_config_page_get_window (AtcConfigPage *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+  return atc_app_get_window (GTK_WIDGET (self));
 }
 
 static gboolean
@@ -1554,28 +1553,12 @@ new_chooser (AtcConfigPage        *self,
       g_clear_object (&self->chooser);
     }
 
-  chooser = gtk_file_chooser_native_new (title, atc_config_page_get_window (self), action, accept, _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  chooser = atc_app_file_chooser_new (GTK_WIDGET (self), title, action, accept);
   g_object_set_data (G_OBJECT (chooser), "kind", (gpointer) kind);
   g_signal_connect_object (chooser, "response", G_CALLBACK (chooser_response_cb), self, 0);
   self->chooser = GTK_NATIVE_DIALOG (chooser);
 
   return GTK_FILE_CHOOSER (chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern,
-            const char     *mime_type)
-{
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  if (mime_type != NULL)
-    gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
 }
 
 static char *
@@ -1602,7 +1585,7 @@ atc_config_page_load_profile (AtcConfigPage *self)
     return;
 
   chooser = new_chooser (self, "load", _("Load Profile"), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Load"));
-  add_filter (chooser, _("Profiles"), "*.json", "application/json");
+  atc_app_file_chooser_add_filter (chooser, _("Profiles"), "*.json", "application/json");
   gtk_native_dialog_show (self->chooser);
 }
 
@@ -1628,7 +1611,7 @@ atc_config_page_save_profile (AtcConfigPage *self)
     return;
 
   chooser = new_chooser (self, "save", _("Save Profile"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
-  add_filter (chooser, _("Profiles"), "*.json", "application/json");
+  atc_app_file_chooser_add_filter (chooser, _("Profiles"), "*.json", "application/json");
   name = suggested_name (self, ".json");
   gtk_file_chooser_set_current_name (chooser, name);
   /* Passwords leave the unit only when asked for. */
@@ -1651,7 +1634,7 @@ atc_config_page_export_script (AtcConfigPage *self)
     return;
 
   chooser = new_chooser (self, "export", _("Export AT Script"), GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
-  add_filter (chooser, _("AT scripts"), "*.txt", "text/plain");
+  atc_app_file_chooser_add_filter (chooser, _("AT scripts"), "*.txt", "text/plain");
   name = suggested_name (self, ".txt");
   gtk_file_chooser_set_current_name (chooser, name);
   gtk_file_chooser_add_choice (chooser, "contents", _("Contents"), contents_ids, contents_labels);

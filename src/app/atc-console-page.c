@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "atc-app-util.h"
 #include "atc-codec.h"
 #include "atc-console-history.h"
 #include "atc-console-line.h"
@@ -575,7 +576,6 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   AtcConsolePage *self = ATC_CONSOLE_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *name = NULL;
@@ -584,11 +584,8 @@ save_action (GtkWidget  *widget,
   if (self->chooser != NULL || atc_page_get_session (ATC_PAGE (self)) == NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Save Log"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  self->chooser = atc_app_file_chooser_new (widget, _("Save Log"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                            _("_Save"));
   name = g_strdup_printf ("%s-log-%s.txt", model ? atc_model_get_id (model) : "atconf", stamp);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atc-app-util.h"
 #include "atc-monitor-page.h"
 #include "atc-signal-bars.h"
 #include "atc-signal-plot.h"
@@ -907,8 +908,6 @@ export_action (GtkWidget  *widget,
   AtcMonitorPage *self = ATC_MONITOR_PAGE (widget);
   AtcSession *session = atc_page_get_session (ATC_PAGE (self));
   AtcModel *model = session ? atc_session_get_model (session) : NULL;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
   g_autofree char *name = NULL;
@@ -918,16 +917,11 @@ export_action (GtkWidget  *widget,
 
   name = g_strdup_printf ("%s-signal-%s.csv", model ? atc_model_get_id (model) : "unit", stamp);
 
-  self->chooser = gtk_file_chooser_native_new (_("Export History"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  self->chooser = atc_app_file_chooser_new (widget, _("Export History"),
+                                            GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  atc_app_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), _("CSV files"), "*.csv",
+                                   "text/csv");
 
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (chooser_response_cb), self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "atc-app-util.h"
 #include "atc-application.h"
 #include "atc-page.h"
 
@@ -153,10 +154,9 @@ atc_page_show_error (AtcPage      *self,
                      const char   *heading,
                      const GError *error)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  dialog = adw_message_dialog_new (atc_app_get_window (GTK_WIDGET (self)),
                                    heading, error ? error->message : NULL);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "atc-address.h"
+#include "atc-app-util.h"
 #include "atc-catalog.h"
 #include "atc-port-list.h"
 #include "atc-provision-page.h"
@@ -419,17 +420,13 @@ choose_profile_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   AtcProvisionPage *self = ATC_PROVISION_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
 
   if (self->chooser != NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Choose a Profile"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_OPEN,
-                                               _("_Choose"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  self->chooser = atc_app_file_chooser_new (widget, _("Choose a Profile"),
+                                            GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"));
   gtk_file_filter_set_name (filter, _("Profiles (JSON)"));
   gtk_file_filter_add_suffix (filter, "json");
   gtk_file_filter_add_mime_type (filter, "application/json");
@@ -768,7 +765,6 @@ save_report_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   AtcProvisionPage *self = ATC_PROVISION_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autoptr(GtkFileFilter) csv = gtk_file_filter_new ();
   g_autoptr(GtkFileFilter) json = gtk_file_filter_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -779,11 +775,8 @@ save_report_action (GtkWidget  *widget,
   if (self->chooser != NULL || self->report == NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Save Report"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE,
-                                               _("_Save"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  self->chooser = atc_app_file_chooser_new (widget, _("Save Report"),
+                                            GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"));
 
   gtk_file_filter_set_name (csv, _("Spreadsheet (CSV)"));
   gtk_file_filter_add_suffix (csv, "csv");
