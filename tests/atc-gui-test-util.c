@@ -212,3 +212,22 @@ atc_gui_test_find (GtkWidget  *root,
 
   return NULL;
 }
+
+void
+atc_gui_test_dismiss_toasts (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_str_equal (gtk_widget_get_css_name (child), "toast"))
+        {
+          GtkWidget *close = atc_gui_test_find (child, GTK_TYPE_BUTTON, NULL);
+
+          if (close != NULL)
+            g_signal_emit_by_name (close, "clicked");
+          continue;
+        }
+      atc_gui_test_dismiss_toasts (child);
+    }
+}

@@ -43,5 +43,8 @@ char      *atc_gui_test_screenshot  (GtkWidget   *widget,
 GtkWidget *atc_gui_test_find        (GtkWidget   *root,
                                      GType        type,
                                      const char  *text);
+/* Closes every toast below widget (toasts would hide what a screenshot
+ * shows). */
+void       atc_gui_test_dismiss_toasts (GtkWidget *widget);
 
 G_END_DECLS

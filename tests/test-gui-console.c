@@ -22,26 +22,6 @@ typedef struct
   GtkEntry       *entry;
 } Console;
 
-/* The "Connected" toast would hide the command line in screenshots. */
-static void
-dismiss_toasts (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_str_equal (gtk_widget_get_css_name (child), "toast"))
-        {
-          GtkWidget *close = atc_gui_test_find (child, GTK_TYPE_BUTTON, NULL);
-
-          if (close != NULL)
-            g_signal_emit_by_name (close, "clicked");
-          continue;
-        }
-      dismiss_toasts (child);
-    }
-}
-
 /* Other pages read the unit too after it connects (the device page its
  * identity): wait until the link is quiet, so what a test sends and the
  * screenshots are not mixed with that. */
@@ -69,7 +49,8 @@ console_open (Console *console,
   console->session = atc_window_get_session (console->window);
   atc_window_show_page (console->window, "console");
   wait_until_quiet (console);
-  dismiss_toasts (GTK_WIDGET (console->window));
+  /* The "Connected" toast would hide the command line in screenshots. */
+  atc_gui_test_dismiss_toasts (GTK_WIDGET (console->window));
 
   console->page = atc_gui_test_find (GTK_WIDGET (console->window), ATC_TYPE_CONSOLE_PAGE, NULL);
   g_assert_nonnull (console->page);

@@ -45,26 +45,6 @@ write_file (const char *name,
   return g_file_new_for_path (path);
 }
 
-/* The toasts would hide the buttons in screenshots. */
-static void
-dismiss_toasts (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (g_str_equal (gtk_widget_get_css_name (child), "toast"))
-        {
-          GtkWidget *close = atc_gui_test_find (child, GTK_TYPE_BUTTON, NULL);
-
-          if (close != NULL)
-            g_signal_emit_by_name (close, "clicked");
-          continue;
-        }
-      dismiss_toasts (child);
-    }
-}
-
 static void
 provision_open (Provision *provision,
                 int        width,
@@ -140,7 +120,8 @@ start_and_wait (Provision *provision)
   g_assert_true (atc_provision_page_get_running (ATC_PROVISION_PAGE (provision->page)));
   g_assert_true (atc_gui_test_wait (run_over, provision, 120000));
   atc_gui_test_settle (200);
-  dismiss_toasts (GTK_WIDGET (provision->window));
+  /* The toasts would hide the buttons in screenshots. */
+  atc_gui_test_dismiss_toasts (GTK_WIDGET (provision->window));
   atc_gui_test_settle (300);
 }
 
