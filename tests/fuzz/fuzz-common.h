@@ -17,6 +17,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Built with AddressSanitizer (gcc says so one way, clang another). */
+#if defined(__SANITIZE_ADDRESS__)
+#define ATC_FUZZ_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATC_FUZZ_ASAN 1
+#endif
+#endif
+
 G_BEGIN_DECLS
 
 int  LLVMFuzzerTestOneInput (const guint8 *data,

@@ -13,7 +13,9 @@
  * is. It speaks TAP so that `meson test --suite fuzz` counts it.
  *
  * $ATC_FUZZ_SECONDS and $ATC_FUZZ_SEED override --seconds and --seed. A run
- * is reproducible from its seed and run count, which the TAP lines print.
+ * is reproducible from its seed and run count, which the TAP lines print;
+ * --runs N --save-last FILE saves the Nth mutated input (a leak report
+ * comes at exit: find N by bisection).
  * When an input crashes (a signal, a sanitizer report, a failed
  * invariant), the driver prints it and saves it as crash-TARGET-HASH in
  * $ATC_FUZZ_ARTIFACT_DIR (default: the working directory); give that file
@@ -27,19 +29,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ATC_FUZZ_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
-#define ATC_FUZZ_SANITIZED 1
-#endif
-#endif
+#include "fuzz-common.h"
 
-#ifdef ATC_FUZZ_SANITIZED
+#ifdef ATC_FUZZ_ASAN
 #include <sanitizer/common_interface_defs.h>
 #endif
-
-#include "fuzz-common.h"
 
 #define DEFAULT_MAX_LEN 4096
 
@@ -424,6 +418,7 @@ main (int   argc,
   gint64 seed = 1;
   gint64 max_len = DEFAULT_MAX_LEN;
   g_autofree char *dict_path = NULL;
+  g_autofree char *save_last = NULL;
   g_auto(GStrv) paths = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
@@ -437,6 +432,8 @@ main (int   argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the mutations (1)", "N" },
     { "dict", 0, 0, G_OPTION_ARG_FILENAME, &dict_path, "libFuzzer dictionary", "FILE" },
     { "max-len", 0, 0, G_OPTION_ARG_INT64, &max_len, "Longest input (4096)", "N" },
+    { "save-last", 0, 0, G_OPTION_ARG_FILENAME, &save_last,
+      "Save the last mutated input (with --runs: to find what leaked)", "FILE" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &paths, NULL, "PATH…" },
     { NULL },
   };
@@ -468,7 +465,7 @@ main (int   argc,
   sigemptyset (&action.sa_mask);
   for (guint i = 0; i < 5; i++)
     sigaction ((int[]) { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL }[i], &action, NULL);
-#ifdef ATC_FUZZ_SANITIZED
+#ifdef ATC_FUZZ_ASAN
   /* The sanitizers report, then exit without a signal. */
   __sanitizer_set_death_callback (report_current_input);
 #endif
@@ -512,6 +509,12 @@ main (int   argc,
       memcpy (buf, input->data, len);
       for (guint i = 0; i < n_edits; i++)
         len = mutate_once (buf, len, (gsize) max_len, inputs, dict);
+      if (save_last != NULL && runs + 1 == max_runs &&
+          !g_file_set_contents (save_last, (const char *) buf, len, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
       run_one (buf, len);
       runs++;
     }
